@@ -1,0 +1,77 @@
+using XvifSim.Emulator.Events;
+using XvifSim.Emulator.Grants;
+using XvifSim.Emulator.Memory;
+using XvifSim.Public;
+
+namespace XvifSim.Emulator.Domains;
+
+/// <summary>
+/// The hypervisor's record of one domain (Xen's struct domain): its memory,
+/// grant table, event channels, vCPU and the facade its kernel calls.
+/// </summary>
+public sealed class Domain
+{
+    private volatile DomainState _state = DomainState.Running;
+
+    internal Domain(Machine machine, DomId id, DomainConfig config, bool isPrivileged)
+    {
+        Machine = machine;
+        Id = id;
+        Config = config;
+        IsPrivileged = isPrivileged;
+        Memory = new DomainMemory(id, new Public.Memory.PhysMap(config.RamPages, config.MaxGrantFrames, config.MapSpacePages), machine.Frames);
+        SharedInfo = machine.Frames.Allocate(id);
+        Memory.Place(Memory.Layout.SharedInfo, SharedInfo);
+        XenstoreRing = machine.Frames.Allocate(id);
+        Memory.Place(Memory.Layout.XenstoreRing, XenstoreRing);
+        GrantTable = new GrantTable(this);
+        EventChannels = new EventChannels(this);
+        Vcpu = new Vcpu(this, machine.Scheduler.CreateVcpu(id, ex => machine.Crash(this, ex)));
+        Hypercalls = new DomainHypercalls(this);
+    }
+
+    public Machine Machine { get; }
+
+    public DomId Id { get; }
+
+    public string Name => Config.Name;
+
+    public DomainConfig Config { get; }
+
+    /// <summary>True for the control domain: it may act on other domains.</summary>
+    public bool IsPrivileged { get; }
+
+    public DomainState State
+    {
+        get => _state;
+        internal set => _state = value;
+    }
+
+    /// <summary>Why the domain crashed, if it did.</summary>
+    public string? CrashReason { get; internal set; }
+
+    /// <summary>True once destroyed (dying or dead): it can no longer be the target of new grants or bindings.</summary>
+    public bool IsDying => State is DomainState.Dying or DomainState.Dead;
+
+    public DomainMemory Memory { get; }
+
+    /// <summary>The shared_info page: the event bitmaps and vcpu_info.</summary>
+    public PageFrame SharedInfo { get; }
+
+    /// <summary>The XenStore ring page (start_info's store_mfn).</summary>
+    public PageFrame XenstoreRing { get; }
+
+    public GrantTable GrantTable { get; }
+
+    public EventChannels EventChannels { get; }
+
+    internal Vcpu Vcpu { get; }
+
+    /// <summary>The guest's face of the hypervisor.</summary>
+    public IHypercalls Hypercalls { get; }
+
+    /// <summary>The XenStore event channel (start_info's store_evtchn), once the store has bound it.</summary>
+    public EvtchnPort StoreEvtchn { get; internal set; }
+
+    public override string ToString() => $"{Id} ({Name})";
+}

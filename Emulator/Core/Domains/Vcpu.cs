@@ -1,0 +1,77 @@
+using XvifSim.Emulator.Scheduling;
+using XvifSim.Public;
+using XvifSim.Public.Events;
+
+namespace XvifSim.Emulator.Domains;
+
+/// <summary>
+/// vCPU 0 of a domain: runs the upcall when evtchn_upcall_pending is set and
+/// evtchn_upcall_mask clear (Xen's vcpu_kick and the return-to-guest check),
+/// the single-shot timer that raises VIRQ_TIMER, and queued guest work.
+/// </summary>
+internal sealed class Vcpu : IVcpu
+{
+    private readonly Domain _domain;
+    private readonly IVcpuContext _context;
+    private Action? _upcall;
+    private int _upcallQueued;
+
+    public Vcpu(Domain domain, IVcpuContext context)
+    {
+        _domain = domain;
+        _context = context;
+    }
+
+    public uint Id => 0;
+
+    public ulong SystemTimeNs => _domain.Machine.Scheduler.NowNs;
+
+    public IVcpuContext Context => _context;
+
+    public void SetUpcallHandler(Action upcall) => Volatile.Write(ref _upcall, upcall);
+
+    public void SetSingleshotTimer(ulong timeoutAbsNs) =>
+        _context.SetTimer(timeoutAbsNs, () => _domain.EventChannels.SendVirq(Virq.Timer));
+
+    public void StopSingleshotTimer() => _context.CancelTimer();
+
+    public void Schedule(Action work) => _context.Post(work);
+
+    public void ForceEvtchnCallback() => Kick();
+
+    /// <summary>vcpu_kick: make the vCPU look at evtchn_upcall_pending soon. At most one check is queued at a time.</summary>
+    public void Kick()
+    {
+        if (Interlocked.Exchange(ref _upcallQueued, 1) == 0)
+        {
+            _context.Post(RunUpcall);
+        }
+    }
+
+    private void RunUpcall()
+    {
+        Volatile.Write(ref _upcallQueued, 0);
+        byte[] shared = _domain.SharedInfo.Bytes;
+        int vcpuInfo = SharedInfoLayout.VcpuInfo((int)Id);
+        if (SharedBits.ReadU8(shared, vcpuInfo + VcpuInfoLayout.EvtchnUpcallPending) == 0
+            || SharedBits.ReadU8(shared, vcpuInfo + VcpuInfoLayout.EvtchnUpcallMask) != 0)
+        {
+            return;
+        }
+
+        Action? upcall = Volatile.Read(ref _upcall);
+        if (upcall is null)
+        {
+            return;
+        }
+
+        upcall();
+
+        // Return to guest: if the handler left an upcall pending (a new event
+        // raced with its scan), Xen delivers it again.
+        if (SharedBits.ReadU8(shared, vcpuInfo + VcpuInfoLayout.EvtchnUpcallPending) != 0)
+        {
+            Kick();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using XvifSim.Emulator.Domains;
+using XvifSim.Emulator.Memory;
+using XvifSim.Emulator.Scheduling;
+using XvifSim.Public;
+using XvifSim.Public.Events;
+
+namespace XvifSim.Emulator;
+
+/// <summary>
+/// The host's face of the simulated hypervisor: creates, crashes and destroys
+/// domains, runs the scheduler and reports what is still held. Dom0 exists
+/// from construction and is the only privileged domain.
+/// </summary>
+public sealed class Machine : IDisposable
+{
+    private readonly ConcurrentDictionary<ushort, Domain> _domains = new();
+    private readonly Lock _lifecycleLock = new();
+    private ushort _nextDomId = 1;
+
+    public Machine(IScheduler scheduler, DomainConfig? dom0 = null)
+    {
+        Scheduler = scheduler;
+        Console = new XenConsole(scheduler);
+        Dom0 = new Domain(this, DomId.Dom0, dom0 ?? new DomainConfig("Domain-0"), isPrivileged: true);
+        _domains[0] = Dom0;
+    }
+
+    public IScheduler Scheduler { get; }
+
+    public FrameAllocator Frames { get; } = new();
+
+    public XenConsole Console { get; }
+
+    public Domain Dom0 { get; }
+
+    /// <summary>Live and dying domains, in id order.</summary>
+    public IReadOnlyList<Domain> Domains => [.. _domains.Values.OrderBy(d => d.Id.Value)];
+
+    /// <summary>Creates an unprivileged guest with the next free id (XEN_DOMCTL_createdomain).</summary>
+    public Domain CreateDomain(DomainConfig config)
+    {
+        lock (_lifecycleLock)
+        {
+            while (_domains.ContainsKey(_nextDomId) || _nextDomId == 0)
+            {
+                _nextDomId = (ushort)((_nextDomId + 1) % DomId.FirstReserved);
+            }
+
+            var domain = new Domain(this, new DomId(_nextDomId), config, isPrivileged: false);
+            _domains[_nextDomId] = domain;
+            _nextDomId = (ushort)((_nextDomId + 1) % DomId.FirstReserved);
+            return domain;
+        }
+    }
+
+    /// <summary>Finds a domain that is not yet dead (a dying zombie is still found).</summary>
+    public bool TryGetDomain(DomId id, out Domain domain) => _domains.TryGetValue(id.Value, out domain!);
+
+    public Domain GetDomain(DomId id) =>
+        TryGetDomain(id, out Domain domain) ? domain : throw new KeyNotFoundException($"no domain {id}");
+
+    /// <summary>
+    /// domain_crash: a guest faulted. Its vCPU stops, dom0 hears of it on
+    /// VIRQ_DOM_EXC, and the domain waits for the toolstack to destroy it.
+    /// </summary>
+    public void Crash(Domain domain, Exception cause)
+    {
+        if (domain.State != DomainState.Running)
+        {
+            return;
+        }
+
+        domain.State = DomainState.Crashed;
+        domain.CrashReason = cause.Message;
+        domain.Vcpu.Context.Shutdown();
+        Console.Write(domain, $"domain_crash: {cause.GetType().Name}: {cause.Message}");
+        Dom0.EventChannels.SendVirq(Virq.DomExc);
+    }
+
+    /// <summary>
+    /// XEN_DOMCTL_destroydomain. The domain's vCPU stops; its event channels
+    /// close (interdomain peers fall back to unbound, as evtchn_destroy does);
+    /// every grant it mapped from others is unmapped (gnttab_release_mappings).
+    /// Its own pages that peers still map stay valid for them, as in Xen where
+    /// a foreign mapping holds a page reference: the domain is then a Dying
+    /// zombie until the last such mapping is unmapped, and only then Dead.
+    /// Dom0 hears of it on VIRQ_DOM_EXC.
+    /// </summary>
+    public void DestroyDomain(DomId id)
+    {
+        Domain domain = GetDomain(id);
+        if (domain.IsPrivileged)
+        {
+            throw new InvalidOperationException("dom0 cannot be destroyed");
+        }
+
+        lock (_lifecycleLock)
+        {
+            if (domain.IsDying)
+            {
+                return;
+            }
+
+            domain.State = DomainState.Dying;
+        }
+
+        domain.Vcpu.Context.Shutdown();
+        domain.EventChannels.CloseAll();
+        domain.GrantTable.ReleaseMappings();
+        ReapIfUnreferenced(domain);
+        Dom0.EventChannels.SendVirq(Virq.DomExc);
+    }
+
+    /// <summary>Called when a foreign mapping of a dying domain's page goes away: the zombie is freed once nothing maps it.</summary>
+    internal void ReapIfUnreferenced(Domain domain)
+    {
+        lock (_lifecycleLock)
+        {
+            if (domain.State == DomainState.Dying && !domain.GrantTable.IsMappedByOthers)
+            {
+                domain.State = DomainState.Dead;
+                _domains.TryRemove(domain.Id.Value, out _);
+            }
+        }
+    }
+
+    /// <summary>Everything still held: open ports, grants in use, mappings, zombie domains. Empty when all is released.</summary>
+    public IReadOnlyList<string> Outstanding()
+    {
+        var held = new List<string>();
+        foreach (Domain domain in Domains)
+        {
+            if (domain.State == DomainState.Dying)
+            {
+                held.Add($"{domain}: dying, pages still mapped by peers");
+            }
+
+            held.AddRange(domain.EventChannels.Outstanding().Select(s => $"{domain}: {s}"));
+            held.AddRange(domain.GrantTable.Outstanding().Select(s => $"{domain}: {s}"));
+        }
+
+        return held;
+    }
+
+    public void Dispose() => Scheduler.Dispose();
+}

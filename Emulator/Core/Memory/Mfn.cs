@@ -1,0 +1,7 @@
+namespace XvifSim.Emulator.Memory;
+
+/// <summary>A machine frame number: the hypervisor's own name for a page, the same whoever maps it.</summary>
+public readonly record struct Mfn(ulong Value)
+{
+    public override string ToString() => $"mfn {Value:x}";
+}

@@ -1,0 +1,31 @@
+namespace XvifSim.Public;
+
+/// <summary>A domain identifier, xen.h's <c>domid_t</c> (u16).</summary>
+public readonly record struct DomId(ushort Value)
+{
+    /// <summary>DOMID_FIRST_RESERVED: ids from here up are never real domains (xen.h).</summary>
+    public const ushort FirstReserved = 0x7FF0;
+
+    /// <summary>DOMID_SELF (xen.h): "the calling domain" in hypercall arguments.</summary>
+    public static readonly DomId Self = new(0x7FF0);
+
+    /// <summary>DOMID_INVALID (xen.h).</summary>
+    public static readonly DomId Invalid = new(0x7FF4);
+
+    /// <summary>DOMID_ANY (xen.h, XenStore permissions on master).</summary>
+    public static readonly DomId Any = new(0x7FF5);
+
+    /// <summary>The control domain.</summary>
+    public static readonly DomId Dom0 = new(0);
+
+    /// <summary>True for an id a real domain can have (below DOMID_FIRST_RESERVED).</summary>
+    public bool IsRealDomain => Value < FirstReserved;
+
+    public override string ToString() => Value switch
+    {
+        0x7FF0 => "DOMID_SELF",
+        0x7FF4 => "DOMID_INVALID",
+        0x7FF5 => "DOMID_ANY",
+        _ => $"d{Value}",
+    };
+}

@@ -1,0 +1,7 @@
+namespace XvifSim.Public;
+
+/// <summary>An event-channel port, event_channel.h's <c>evtchn_port_t</c> (u32).</summary>
+public readonly record struct EvtchnPort(uint Value)
+{
+    public override string ToString() => $"port {Value}";
+}

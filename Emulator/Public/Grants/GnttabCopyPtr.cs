@@ -1,0 +1,22 @@
+namespace XvifSim.Public.Grants;
+
+/// <summary>
+/// One side of a GNTTABOP_copy element: a grant reference of Domid, or (with
+/// the matching GNTCOPY_*_gref flag clear) a frame of the caller, who must
+/// then name itself as DOMID_SELF; plus an offset within the page.
+/// </summary>
+public struct GnttabCopyPtr
+{
+    /// <summary>The <c>u</c> union: the grant reference when the side's gref flag is set.</summary>
+    public GrantRef Ref;
+    /// <summary>The <c>u</c> union: the caller's frame when the side's gref flag is clear.</summary>
+    public Gfn Gmfn;
+    public DomId Domid;
+    public ushort Offset;
+
+    public static GnttabCopyPtr Grant(DomId domid, GrantRef gref, ushort offset) =>
+        new() { Domid = domid, Ref = gref, Offset = offset };
+
+    public static GnttabCopyPtr Frame(Gfn gmfn, ushort offset) =>
+        new() { Domid = DomId.Self, Gmfn = gmfn, Offset = offset };
+}

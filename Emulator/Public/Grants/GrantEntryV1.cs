@@ -1,0 +1,102 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Threading;
+
+namespace XvifSim.Public.Grants;
+
+/// <summary>
+/// grant_table.h's <c>grant_entry_v1</c>, 8 bytes: flags u16 @0, domid u16 @2,
+/// frame u32 @4, little-endian, 512 to a 4096-byte grant frame.
+///
+/// Both the granting guest and the hypervisor read and write these bytes in
+/// the shared grant frame, so updates of the flags are atomic. The ABI's
+/// rule (grant_table.h, "rough guidelines"): the granter writes domid and
+/// frame, then a write barrier, then flags; to end access it clears flags
+/// with a compare-and-swap that fails while GTF_reading or GTF_writing is set.
+/// </summary>
+public static class GrantEntryV1
+{
+    public const int Size = 8;
+    public const int FlagsOffset = 0;
+    public const int DomIdOffset = 2;
+    public const int FrameOffset = 4;
+
+    /// <summary>Entries in one grant frame (PAGE_SIZE / sizeof(grant_entry_v1)).</summary>
+    public const int EntriesPerFrame = XenPage.Size / Size;
+
+    /// <summary>The byte offset of <paramref name="gref"/>'s entry within its grant frame.</summary>
+    public static int OffsetInFrame(GrantRef gref) => (int)(gref.Value % EntriesPerFrame) * Size;
+
+    /// <summary>The index of the grant frame that holds <paramref name="gref"/>.</summary>
+    public static int FrameIndex(GrantRef gref) => (int)(gref.Value / EntriesPerFrame);
+
+    public static DomId ReadDomId(ReadOnlySpan<byte> entry) =>
+        new(BinaryPrimitives.ReadUInt16LittleEndian(entry[DomIdOffset..]));
+
+    public static uint ReadFrame(ReadOnlySpan<byte> entry) =>
+        BinaryPrimitives.ReadUInt32LittleEndian(entry[FrameOffset..]);
+
+    /// <summary>Reads the flags once, atomically (the entry is 8-byte aligned in its frame).</summary>
+    public static GtfFlags ReadFlags(byte[] frame, int entryOffset) =>
+        (GtfFlags)(ushort)Volatile.Read(ref FlagsWord(frame, entryOffset));
+
+    /// <summary>
+    /// Compare-and-swap of the flags half-word, as Xen's cmpxchg on the entry.
+    /// Returns the flags found; the swap happened if they equal <paramref name="expected"/>.
+    /// </summary>
+    public static GtfFlags CompareExchangeFlags(byte[] frame, int entryOffset, GtfFlags value, GtfFlags expected)
+    {
+        ref uint word = ref FlagsWord(frame, entryOffset);
+        while (true)
+        {
+            uint old = Volatile.Read(ref word);
+            if ((GtfFlags)(ushort)old != expected)
+            {
+                return (GtfFlags)(ushort)old;
+            }
+
+            uint updated = (old & 0xFFFF0000u) | (ushort)value;
+            if (Interlocked.CompareExchange(ref word, updated, old) == old)
+            {
+                return expected;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes a complete entry the way a granting guest must: domid and frame
+    /// first, a barrier, then flags (grant_table.h).
+    /// </summary>
+    public static void Write(byte[] frame, int entryOffset, DomId domid, uint grantedFrame, GtfFlags flags)
+    {
+        Span<byte> entry = frame.AsSpan(entryOffset, Size);
+        BinaryPrimitives.WriteUInt16LittleEndian(entry[DomIdOffset..], domid.Value);
+        BinaryPrimitives.WriteUInt32LittleEndian(entry[FrameOffset..], grantedFrame);
+        ref uint word = ref FlagsWord(frame, entryOffset);
+        // wmb(): domid and frame must be visible before the entry becomes valid.
+        Interlocked.MemoryBarrier();
+        while (true)
+        {
+            uint old = Volatile.Read(ref word);
+            uint updated = (old & 0xFFFF0000u) | (ushort)flags;
+            if (Interlocked.CompareExchange(ref word, updated, old) == old)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The 32-bit word that holds flags (low half) and domid (high half),
+    /// the "grant_combo" Xen updates as one. Little-endian, so flags is the low half.
+    /// </summary>
+    private static ref uint FlagsWord(byte[] frame, int entryOffset)
+    {
+        if ((entryOffset & (Size - 1)) != 0 || (uint)entryOffset > XenPage.Size - Size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(entryOffset), entryOffset, "grant entries are 8-byte aligned within the frame");
+        }
+
+        return ref Unsafe.As<byte, uint>(ref frame[entryOffset]);
+    }
+}

@@ -1,0 +1,34 @@
+using XvifSim.Public.Events;
+using XvifSim.Public.Grants;
+using XvifSim.Public.Memory;
+
+namespace XvifSim.Public;
+
+/// <summary>
+/// The hypercall facade of one domain: the only way a guest kernel reaches
+/// the hypervisor. Every call acts as <see cref="DomId"/>; the caller cannot
+/// choose another identity, and privileged operations answer EPERM or
+/// GNTST_permission_denied unless <see cref="IsPrivileged"/>.
+/// </summary>
+public interface IHypercalls
+{
+    /// <summary>The calling domain.</summary>
+    DomId DomId { get; }
+
+    /// <summary>True for the control domain (dom0).</summary>
+    bool IsPrivileged { get; }
+
+    /// <summary>Boot information: layout, XenStore ring and port.</summary>
+    StartInfo StartInfo { get; }
+
+    IGuestMemory Memory { get; }
+
+    IGrantTableOps GrantTable { get; }
+
+    IEventChannelOps EventChannel { get; }
+
+    IVcpu Vcpu { get; }
+
+    /// <summary>HYPERVISOR_console_io(CONSOLEIO_write): one line of the kernel's log.</summary>
+    void ConsoleWrite(string line);
+}
