@@ -1,0 +1,43 @@
+using XvifSim.Guest.Events;
+using XvifSim.Guest.Grants;
+using XvifSim.Guest.Memory;
+using XvifSim.Public;
+
+namespace XvifSim.Guest;
+
+/// <summary>
+/// The kernel services of one guest (or of dom0) that drivers build on: its
+/// page allocator, grant table, event dispatch and console log, all reached
+/// through the domain's hypercall facade. Everything here runs on the
+/// domain's vCPU; code outside the guest hands it work with <see cref="Run"/>.
+/// </summary>
+public sealed class GuestKernel
+{
+    public GuestKernel(IHypercalls hypercalls, string name)
+    {
+        Hypercalls = hypercalls;
+        Name = name;
+        Pages = new PageAllocator(hypercalls.Memory);
+        Grants = new GrantTableClient(hypercalls);
+        Events = new EventDispatcher(hypercalls);
+    }
+
+    public IHypercalls Hypercalls { get; }
+
+    /// <summary>The domain's name, as the toolstack knows it (dom0, guest1, ...).</summary>
+    public string Name { get; }
+
+    public DomId DomId => Hypercalls.DomId;
+
+    public PageAllocator Pages { get; }
+
+    public GrantTableClient Grants { get; }
+
+    public EventDispatcher Events { get; }
+
+    /// <summary>Writes one line to the kernel log (the domain's console).</summary>
+    public void Log(string line) => Hypercalls.ConsoleWrite(line);
+
+    /// <summary>Queues <paramref name="work"/> on the domain's vCPU.</summary>
+    public void Run(Action work) => Hypercalls.Vcpu.Schedule(work);
+}

@@ -1,0 +1,3 @@
+using XvifSim.Host.Cli;
+
+return XvifSimCommand.Create().Parse(args).Invoke();

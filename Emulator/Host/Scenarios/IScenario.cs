@@ -1,0 +1,13 @@
+namespace XvifSim.Host.Scenarios;
+
+/// <summary>A named, self-checking run of the simulator.</summary>
+public interface IScenario
+{
+    string Name { get; }
+
+    /// <summary>One line: what the scenario shows.</summary>
+    string Purpose { get; }
+
+    /// <summary>Runs the scenario, narrating to <paramref name="output"/>; the result says whether its own expectation held.</summary>
+    ScenarioResult Run(ScenarioOptions options, TextWriter output);
+}

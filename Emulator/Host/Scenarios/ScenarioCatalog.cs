@@ -1,0 +1,12 @@
+namespace XvifSim.Host.Scenarios;
+
+/// <summary>Every scenario the program knows, and the one `run` picks by default.</summary>
+public static class ScenarioCatalog
+{
+    public static IReadOnlyList<IScenario> All { get; } = [new CoreDemoScenario()];
+
+    public static IScenario Default => All[0];
+
+    public static IScenario? Find(string name) =>
+        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# XvifSim's front door: builds what is needed, installs the Debian packages
+# the product and its tests rely on, and runs the simulator or the test suite.
+# See ./run-sim.sh --help.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+HOST_PROJECT="$ROOT/Emulator/Host/XvifSim.Host.csproj"
+HOST_DLL="$ROOT/Emulator/Host/bin/Release/net10.0/xvifsim.dll"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+usage() {
+  cat <<'USAGE'
+Usage: ./run-sim.sh [command] [options]
+
+  (no command)          build (Release) if needed, then run the default scenario
+  list                  list the scenarios, one line each
+  run <scenario> [...]  run one scenario (options: see `./run-sim.sh run --help`)
+  <scenario> [...]      shorthand for `run <scenario>`
+  xenstored --socket PATH [--guests N]
+                        run a standalone XenStore on a Unix socket until stopped
+  test                  install the test prerequisites, run `dotnet test`, and
+                        print the line `N passed, N failed, N skipped`
+  --help                this text
+
+Debian packages: libpcap0.8 (captures) is installed when missing; `test`
+also installs xenstore-utils and python3-pyxs. Installing needs root.
+USAGE
+}
+
+say() { printf 'run-sim: %s\n' "$*" >&2; }
+
+# Is a Debian package installed?
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+# Installs the named Debian packages that are missing, or says in one line
+# which are missing and why they cannot be installed here.
+ensure_pkgs() {
+  local missing=() p
+  for p in "$@"; do have_pkg "$p" || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    say "missing Debian package(s): ${missing[*]} (install them with: sudo apt-get install ${missing[*]})"
+    return 1
+  fi
+  say "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >/tmp/run-sim-apt.log 2>&1; then
+    say "could not install Debian package(s): ${missing[*]} (see /tmp/run-sim-apt.log)"
+    return 1
+  fi
+}
+
+require_dotnet() {
+  command -v dotnet >/dev/null 2>&1 || { say "the .NET 10 SDK is missing: install dotnet-sdk-10.0"; exit 1; }
+}
+
+# Builds the xvifsim program in Release when a source is newer than it.
+build_host() {
+  require_dotnet
+  if [ -f "$HOST_DLL" ] && [ -z "$(find "$ROOT" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' \) \
+        -not -path '*/bin/*' -not -path '*/obj/*' -newer "$HOST_DLL" -print -quit)" ]; then
+    return 0
+  fi
+  say "building (Release)"
+  dotnet build "$HOST_PROJECT" -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+}
+
+run_host() {
+  ensure_pkgs libpcap0.8 || exit 1
+  build_host
+  exec dotnet "$HOST_DLL" "$@"
+}
+
+run_tests() {
+  require_dotnet
+  ensure_pkgs libpcap0.8 xenstore-utils python3-pyxs || exit 1
+  local log rc
+  log="$(mktemp)"
+  set +e
+  dotnet test "$ROOT/XvifSim.sln" --nologo 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  # dotnet test prints one "Passed!/Failed! - Failed: F, Passed: P, Skipped: S"
+  # line per test assembly; CI wants one plain total, and no test is a failure.
+  sed -nE 's/.*(Passed|Failed)! +- Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\3 \2 \4/p' "$log" \
+    | awk '{p+=$1; f+=$2; s+=$3} END {printf "%d passed, %d failed, %d skipped\n", p, f, s; exit (p == 0)}' || rc=1
+  rm -f "$log"
+  return "$rc"
+}
+
+case "${1:-}" in
+  -h|--help|help) usage ;;
+  test) shift; run_tests "$@" ;;
+  "") run_host run ;;
+  list|run|all|up|xenstored|bench) run_host "$@" ;;
+  -*) usage >&2; exit 2 ;;
+  *) run_host run "$@" ;;
+esac
