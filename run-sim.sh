@@ -19,6 +19,7 @@ Usage: ./run-sim.sh [command] [options]
   <scenario> [...]      shorthand for `run <scenario>`
   xenstored --socket PATH [--guests N]
                         run a standalone XenStore on a Unix socket until stopped
+  bench [--quick]       time the hypervisor's hot operations against a memory copy
   test                  install the test prerequisites, run `dotnet test`, and
                         print the line `N passed, N failed, N skipped`
   --help                this text
@@ -93,7 +94,8 @@ case "${1:-}" in
   -h|--help|help) usage ;;
   test) shift; run_tests "$@" ;;
   "") run_host run ;;
-  list|run|all|up|xenstored|bench) run_host "$@" ;;
+  bench) shift; require_dotnet; exec dotnet run -c Release --project "$ROOT/Tests/XvifSim.Benchmarks" -- "$@" ;;
+  list|run|xenstored) run_host "$@" ;;
   -*) usage >&2; exit 2 ;;
   *) run_host run "$@" ;;
 esac
