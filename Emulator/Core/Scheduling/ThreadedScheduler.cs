@@ -33,9 +33,12 @@ public sealed class ThreadedScheduler : IScheduler
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _vcpus.Add(vcpu);
+
+            // Started under the lock so that Dispose never sees, and tries to
+            // join, a thread that has not been started yet.
+            vcpu.Start();
         }
 
-        vcpu.Start();
         return vcpu;
     }
 
