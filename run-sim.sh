@@ -64,7 +64,15 @@ build_host() {
     return 0
   fi
   say "building (Release)"
-  dotnet build "$HOST_PROJECT" -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+  local log
+  log="$(mktemp)"
+  if ! dotnet build "$HOST_PROJECT" -c Release --nologo -v quiet >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    say "the build failed"
+    exit 1
+  fi
+  rm -f "$log"
 }
 
 run_host() {

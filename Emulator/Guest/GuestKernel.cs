@@ -13,13 +13,16 @@ namespace XvifSim.Guest;
 /// </summary>
 public sealed class GuestKernel
 {
+    private readonly VcpuSynchronizationContext _context;
+
     public GuestKernel(IHypercalls hypercalls, string name)
     {
         Hypercalls = hypercalls;
         Name = name;
         Pages = new PageAllocator(hypercalls.Memory);
         Grants = new GrantTableClient(hypercalls);
-        Events = new EventDispatcher(hypercalls);
+        _context = new VcpuSynchronizationContext(hypercalls.Vcpu);
+        Events = new EventDispatcher(hypercalls, _context.RunInside);
     }
 
     public IHypercalls Hypercalls { get; }
@@ -38,6 +41,9 @@ public sealed class GuestKernel
     /// <summary>Writes one line to the kernel log (the domain's console).</summary>
     public void Log(string line) => Hypercalls.ConsoleWrite(line);
 
-    /// <summary>Queues <paramref name="work"/> on the domain's vCPU.</summary>
-    public void Run(Action work) => Hypercalls.Vcpu.Schedule(work);
+    /// <summary>
+    /// Queues <paramref name="work"/> on the domain's vCPU. An <c>await</c>
+    /// inside it resumes on the vCPU too.
+    /// </summary>
+    public void Run(Action work) => Hypercalls.Vcpu.Schedule(() => _context.RunInside(work));
 }

@@ -14,10 +14,14 @@ public sealed class EventDispatcher
 {
     private readonly IHypercalls _hypercalls;
     private readonly Dictionary<uint, Action<EvtchnPort>> _handlers = [];
+    private readonly Action<Action> _runInKernel;
 
-    public EventDispatcher(IHypercalls hypercalls)
+    /// <param name="hypercalls">The domain's facade.</param>
+    /// <param name="runInKernel">Wraps the upcall (the kernel's interrupt entry), e.g. to make awaits resume on the vCPU.</param>
+    public EventDispatcher(IHypercalls hypercalls, Action<Action>? runInKernel = null)
     {
         _hypercalls = hypercalls;
+        _runInKernel = runInKernel ?? (work => work());
         // Every port starts masked, as a booting kernel masks them all
         // (Linux's xen_evtchn_mask_all); Bind unmasks the ones it handles.
         byte[] shared = hypercalls.Memory.Page(hypercalls.StartInfo.Layout.SharedInfo);
@@ -26,7 +30,8 @@ public sealed class EventDispatcher
             SharedBits.ExchangeU64(shared, SharedInfoLayout.EvtchnMaskOffset + word * 8, ulong.MaxValue);
         }
 
-        hypercalls.Vcpu.SetUpcallHandler(Upcall);
+        Action upcall = Upcall;
+        hypercalls.Vcpu.SetUpcallHandler(() => _runInKernel(upcall));
     }
 
     /// <summary>Events delivered to a handler so far.</summary>
