@@ -64,6 +64,33 @@ public static class GrantEntryV1
     }
 
     /// <summary>
+    /// Reads flags and domid together with one atomic 32-bit load, as Xen reads
+    /// the "grant_combo" before checking an entry.
+    /// </summary>
+    public static GtfFlags ReadFlagsAndDomId(byte[] frame, int entryOffset, out DomId domid)
+    {
+        uint word = Volatile.Read(ref FlagsWord(frame, entryOffset));
+        domid = new DomId((ushort)(word >> 16));
+        return (GtfFlags)(ushort)word;
+    }
+
+    /// <summary>
+    /// Compare-and-swap of the whole flags+domid word (Xen's cmpxchg on the
+    /// grant_combo): the flags become <paramref name="value"/> only if both the
+    /// flags and the domid are still the expected ones. True if the swap happened.
+    /// </summary>
+    public static bool CompareExchangeFlagsAndDomId(byte[] frame, int entryOffset, GtfFlags value, GtfFlags expectedFlags, DomId expectedDomId)
+    {
+        uint expected = ((uint)expectedDomId.Value << 16) | (ushort)expectedFlags;
+        uint updated = ((uint)expectedDomId.Value << 16) | (ushort)value;
+        return Interlocked.CompareExchange(ref FlagsWord(frame, entryOffset), updated, expected) == expected;
+    }
+
+    /// <summary>Atomically clears <paramref name="bits"/> of the flags, leaving the domid alone (Xen's gnttab_clear_flags).</summary>
+    public static void ClearFlags(byte[] frame, int entryOffset, GtfFlags bits) =>
+        Interlocked.And(ref FlagsWord(frame, entryOffset), ~(uint)(ushort)bits);
+
+    /// <summary>
     /// Writes a complete entry the way a granting guest must: domid and frame
     /// first, a barrier, then flags (grant_table.h).
     /// </summary>
