@@ -21,6 +21,9 @@ internal sealed class CoreDemo(GuestKernel dom0, GuestKernel guest)
     private const int MappedOffset = 1024;
     private const int CopiedOffset = 2048;
 
+    /// <summary>Where the guest sets a byte when it has answered, so dom0 can tell a real event from a spurious one.</summary>
+    private const int AnsweredOffset = 3072;
+
     private readonly List<string> _failures = [];
     private Gfn _guestPage;
     private GrantRef _gref;
@@ -125,12 +128,23 @@ internal sealed class CoreDemo(GuestKernel dom0, GuestKernel guest)
         bool ended = guest.Grants.EndForeignAccess(_gref);
         guest.Log($"end of access to {_gref} while mapped: {(ended ? "allowed" : "refused")} (flags {guest.Grants.Flags(_gref)})");
         Expect(!ended, "end of access is refused while dom0 maps the page");
+        page[AnsweredOffset] = 1;
         Check(guest.Events.Notify(_guestPort), "send");
     }
 
     /// <summary>Step 4, on dom0: the answer arrived; unmap and close.</summary>
     private void Dom0OnEvent()
     {
+        // Events carry no data: bind_interdomain leaves the new port pending
+        // (Xen covers notifications sent while it was unbound), so the first
+        // event can come before the guest has answered. Like any driver,
+        // look at the shared page before acting.
+        if (dom0.Hypercalls.Memory.Page(_mapGfn)[AnsweredOffset] == 0)
+        {
+            dom0.Log($"event on {_dom0Port} before {guest.DomId} answered: spurious, ignored");
+            return;
+        }
+
         Span<GnttabUnmapGrantRef> unmap = [new() { HostAddr = _mapGfn.Address, Handle = _handle }];
         dom0.Hypercalls.GrantTable.UnmapGrantRef(unmap);
         dom0.Events.Unbind(_dom0Port);
