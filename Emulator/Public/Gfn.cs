@@ -13,5 +13,5 @@ public readonly record struct Gfn(ulong Value)
     /// <summary>The frame that holds a guest-physical address.</summary>
     public static Gfn FromAddress(ulong address) => new(address >> XenPage.Shift);
 
-    public override string ToString() => $"gfn {Value:x}";
+    public override string ToString() => $"gfn 0x{Value:x}";
 }

@@ -3,5 +3,5 @@ namespace XvifSim.Emulator.Memory;
 /// <summary>A machine frame number: the hypervisor's own name for a page, the same whoever maps it.</summary>
 public readonly record struct Mfn(ulong Value)
 {
-    public override string ToString() => $"mfn {Value:x}";
+    public override string ToString() => $"mfn 0x{Value:x}";
 }
