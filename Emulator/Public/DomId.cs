@@ -9,6 +9,9 @@ public readonly record struct DomId(ushort Value)
     /// <summary>DOMID_SELF (xen.h): "the calling domain" in hypercall arguments.</summary>
     public static readonly DomId Self = new(0x7FF0);
 
+    /// <summary>DOMID_XEN (xen.h): the hypervisor itself, e.g. the owner of its own service vCPUs.</summary>
+    public static readonly DomId Xen = new(0x7FF2);
+
     /// <summary>DOMID_INVALID (xen.h).</summary>
     public static readonly DomId Invalid = new(0x7FF4);
 
@@ -24,6 +27,7 @@ public readonly record struct DomId(ushort Value)
     public override string ToString() => Value switch
     {
         0x7FF0 => "DOMID_SELF",
+        0x7FF2 => "DOMID_XEN",
         0x7FF4 => "DOMID_INVALID",
         0x7FF5 => "DOMID_ANY",
         _ => $"d{Value}",
