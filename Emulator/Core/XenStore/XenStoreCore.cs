@@ -1,0 +1,297 @@
+using System.Collections.Immutable;
+using XvifSim.Public;
+using XvifSim.Public.XenStore;
+
+namespace XvifSim.Emulator.XenStore;
+
+/// <summary>
+/// The XenStore: tree, permissions, transactions, watches, quotas and domain
+/// bookkeeping, with no I/O (docs/misc/xenstore.txt, xs_wire.h). Transports
+/// read complete requests off a ring or a socket and hand them to
+/// <see cref="Process"/>; replies and watch events come back through each
+/// connection's <see cref="XsMessageSink"/>. Where implementations differ we
+/// follow C xenstored (tools/xenstored), and say so.
+///
+/// One lock guards the tree and all connection state. A request is parsed and
+/// validated before the lock, carried out under it, and its messages are
+/// delivered after it is released.
+/// </summary>
+public sealed partial class XenStoreCore
+{
+    private static readonly ImmutableArray<XsPermission> Dom0Only = [new XsPermission(DomId.Dom0, XsPermissionAccess.None)];
+
+    private readonly Lock _lock = new();
+    private readonly XsQuotas _quotas;
+    private readonly List<XsConnection> _connections = [];
+
+    /// <summary>The caller of the direct domain hooks: privileged, never registered, never sent anything.</summary>
+    private readonly XsConnection _host = new(DomId.Dom0, true, static (_, _, _, _) => { });
+    private XsTree _tree = XsTree.Empty;
+    private ulong _generation;
+
+    /// <summary>
+    /// Creates the store with C xenstored's fresh tree (/, /tool,
+    /// /tool/xenstored and the hidden @introduceDomain and @releaseDomain, all
+    /// n0) plus /local/domain/0 and /vm, which dom0's start-up creates, so
+    /// that clients find /local as they expect (xenstore.md §12).
+    /// </summary>
+    public XenStoreCore(XsQuotas? quotas = null)
+    {
+        _quotas = quotas ?? new XsQuotas();
+        _introduced.Add(DomId.Dom0);
+        Seed("/", "tool", "local", "vm");
+        Seed("/tool", "xenstored");
+        Seed("/tool/xenstored");
+        Seed("/local", "domain");
+        Seed("/local/domain", "0");
+        Seed("/local/domain/0");
+        Seed("/vm");
+        Seed(IntroduceDomainPath);
+        Seed(ReleaseDomainPath);
+    }
+
+    /// <summary>The limits applied to unprivileged connections.</summary>
+    public XsQuotas Quotas => _quotas;
+
+    /// <summary>
+    /// Registers a client. Privileged connections (dom0's ring, socket
+    /// clients) skip permission checks and quotas; relative paths resolve
+    /// under /local/domain/&lt;<paramref name="domain"/>&gt;.
+    /// </summary>
+    public XsConnection Connect(DomId domain, bool privileged, XsMessageSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        var conn = new XsConnection(domain, privileged, sink);
+        lock (_lock)
+        {
+            _connections.Add(conn);
+        }
+
+        return conn;
+    }
+
+    /// <summary>Drops a client with its watches and transactions; nothing more is delivered to it.</summary>
+    public void Disconnect(XsConnection conn)
+    {
+        ArgumentNullException.ThrowIfNull(conn);
+        lock (_lock)
+        {
+            Drop(conn);
+        }
+    }
+
+    /// <summary>
+    /// Handles one complete request and queues its reply (and any watch
+    /// events) for delivery before returning. Any failure a client can cause
+    /// is answered as an ERROR reply. A payload over XENSTORE_PAYLOAD_MAX is a
+    /// protocol violation the transport must catch first (C drops the
+    /// connection), so it is refused here as host misuse. Requests on a
+    /// closed connection are ignored.
+    /// </summary>
+    public void Process(XsConnection conn, XsdSockmsgType type, uint reqId, uint txId, ReadOnlySpan<byte> payload)
+    {
+        ArgumentNullException.ThrowIfNull(conn);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(payload.Length, XsLimits.PayloadMax, nameof(payload));
+
+        var request = new XsRequest(conn, type, reqId, txId);
+        switch (type)
+        {
+            case XsdSockmsgType.Read:
+                ProcessRead(request, payload);
+                break;
+            case XsdSockmsgType.Write:
+                ProcessWrite(request, payload);
+                break;
+            case XsdSockmsgType.Mkdir:
+                ProcessMkdir(request, payload);
+                break;
+            case XsdSockmsgType.Rm:
+                ProcessRm(request, payload);
+                break;
+            case XsdSockmsgType.Directory:
+                ProcessDirectory(request, payload);
+                break;
+            case XsdSockmsgType.DirectoryPart:
+                ProcessDirectoryPart(request, payload);
+                break;
+            case XsdSockmsgType.GetPerms:
+                ProcessGetPerms(request, payload);
+                break;
+            case XsdSockmsgType.SetPerms:
+                ProcessSetPerms(request, payload);
+                break;
+            case XsdSockmsgType.Watch:
+                ProcessWatch(request, payload);
+                break;
+            case XsdSockmsgType.Unwatch:
+                ProcessUnwatch(request, payload);
+                break;
+            case XsdSockmsgType.ResetWatches:
+                Execute(request, XsTxMode.Check, false, ResetWatches);
+                break;
+            case XsdSockmsgType.TransactionStart:
+                Execute(request, XsTxMode.Use, false, StartTransaction);
+                break;
+            case XsdSockmsgType.TransactionEnd:
+                ProcessTransactionEnd(request, payload);
+                break;
+            case XsdSockmsgType.Introduce:
+                ProcessIntroduce(request, payload);
+                break;
+            case XsdSockmsgType.Release:
+                ProcessRelease(request, payload);
+                break;
+            case XsdSockmsgType.Resume:
+                ProcessResume(request, payload);
+                break;
+            case XsdSockmsgType.SetTarget:
+                ProcessSetTarget(request, payload);
+                break;
+            case XsdSockmsgType.IsDomainIntroduced:
+                ProcessIsDomainIntroduced(request, payload);
+                break;
+            case XsdSockmsgType.GetDomainPath:
+                ProcessGetDomainPath(request, payload);
+                break;
+            case XsdSockmsgType.Control:
+                // CONTROL is privileged (core.c wire_funcs) and its commands
+                // (check, log, quota, live-update, ...) act on a daemon we do
+                // not have; xenstore.md §8 allows ENOSYS for all of them.
+                Execute(request, XsTxMode.Check, true, static _ => XsReply.Fail(Errno.ENOSYS));
+                break;
+            default:
+                // WATCH_EVENT and ERROR from a client, the removed RESTRICT,
+                // the optional GET/SET_FEATURE and GET/SET_QUOTA, and anything
+                // unknown (core.c process_message).
+                Execute(request, XsTxMode.Ignore, false, static _ => XsReply.Fail(Errno.ENOSYS));
+                break;
+        }
+    }
+
+    /// <summary>The next value of C's global generation counter (transaction.c).</summary>
+    internal ulong NextGeneration() => ++_generation;
+
+    /// <summary>
+    /// Runs one request: privilege check (EACCES), tx_id lookup (ENOENT), the
+    /// handler on a private copy of the tree, then, on success, the tree
+    /// update, its watch events, the reply and WATCH's first event, in the
+    /// order C xenstored queues them. Delivery happens after the lock.
+    /// </summary>
+    private void Execute(XsRequest request, XsTxMode mode, bool privilegedOnly, Func<XsOp, XsReply> handler)
+    {
+        XsConnection conn = request.Conn;
+        var delivery = new XsDelivery();
+        lock (_lock)
+        {
+            if (conn.IsClosed)
+            {
+                return;
+            }
+
+            XsReply reply;
+            byte[]? firstEvent = null;
+            if (privilegedOnly && !conn.IsPrivileged)
+            {
+                reply = XsReply.Fail(Errno.EACCES);
+            }
+            else if (mode != XsTxMode.Ignore && request.TxId != 0 && !conn.Transactions.ContainsKey(request.TxId))
+            {
+                reply = XsReply.Fail(Errno.ENOENT);
+            }
+            else
+            {
+                XsTransaction? tx = mode == XsTxMode.Use && request.TxId != 0 ? conn.Transactions[request.TxId] : null;
+                var op = new XsOp(this, conn, tx, tx?.View ?? _tree, delivery);
+                reply = handler(op);
+                if (reply.Error == Errno.Ok)
+                {
+                    Apply(op);
+                    firstEvent = op.FirstEvent;
+                    if (reply.Payload.Length > XsLimits.PayloadMax)
+                    {
+                        // core.c send_reply: a reply too long for the protocol.
+                        reply = XsReply.Fail(Errno.E2BIG);
+                    }
+                }
+            }
+
+            SendReply(request, reply, delivery);
+            if (firstEvent is not null)
+            {
+                conn.Enqueue(XsdSockmsgType.WatchEvent, 0, 0, firstEvent);
+            }
+        }
+
+        delivery.Flush();
+    }
+
+    /// <summary>Runs a direct call of the hypervisor or toolstack as the privileged host.</summary>
+    private Errno ExecuteHost(Func<XsOp, XsReply> handler)
+    {
+        var delivery = new XsDelivery();
+        Errno result;
+        lock (_lock)
+        {
+            var op = new XsOp(this, _host, null, _tree, delivery);
+            result = handler(op).Error;
+            if (result == Errno.Ok)
+            {
+                Apply(op);
+            }
+        }
+
+        delivery.Flush();
+        return result;
+    }
+
+    /// <summary>Makes a successful request's changes visible: in its transaction, or in the main tree with events fired.</summary>
+    private void Apply(XsOp op)
+    {
+        if (op.Tx is XsTransaction tx)
+        {
+            tx.View = op.Tree;
+            foreach (string path in op.Modified)
+            {
+                tx.RecordModified(path);
+            }
+
+            foreach (XsEvent change in op.Events)
+            {
+                tx.Queue(change);
+            }
+        }
+        else
+        {
+            _tree = op.Tree;
+            Fire(op.Events, op.Delivery);
+        }
+    }
+
+    private static void SendReply(XsRequest request, XsReply reply, XsDelivery delivery)
+    {
+        if (reply.Error == Errno.Ok)
+        {
+            request.Conn.Enqueue(request.Type, request.ReqId, request.TxId, reply.Payload);
+        }
+        else
+        {
+            // xs_wire.h: errors travel as the errno name plus NUL, req_id and tx_id echoed.
+            request.Conn.Enqueue(XsdSockmsgType.Error, request.ReqId, request.TxId, XsPayload.Terminated(XsErrors.NameOf(reply.Error)));
+        }
+
+        delivery.Touch(request.Conn);
+    }
+
+    private void Drop(XsConnection conn)
+    {
+        _connections.Remove(conn);
+        conn.Watches.Clear();
+        conn.Transactions.Clear();
+        conn.Close();
+    }
+
+    private void Seed(string path, params string[] children)
+    {
+        _tree = _tree.With(path, new XsNode([], Dom0Only, [.. children], NextGeneration()));
+    }
+}

@@ -1,0 +1,143 @@
+using XvifSim.Public;
+using XvifSim.Public.XenStore;
+
+namespace XvifSim.Emulator.XenStore;
+
+/// <summary>
+/// One client of the store: a domain's ring or a socket client. Made by
+/// <see cref="XenStoreCore.Connect"/>. Relative paths resolve under
+/// /local/domain/&lt;<see cref="DomId"/>&gt;, so a socket connection uses
+/// DomId 0 as C xenstored does. The connection owns its watches and
+/// transactions (changed only under the core's lock) and an outbound queue
+/// that is drained into the transport's sink with no core lock held.
+/// </summary>
+public sealed class XsConnection
+{
+    private readonly XsMessageSink _sink;
+    private readonly Queue<(XsdSockmsgType Type, uint ReqId, uint TxId, byte[] Payload)> _outbound = new();
+    private bool _draining;
+    private bool _closed;
+    private uint _nextTransactionId;
+
+    internal XsConnection(DomId domId, bool isPrivileged, XsMessageSink sink)
+    {
+        DomId = domId;
+        IsPrivileged = isPrivileged;
+        _sink = sink;
+    }
+
+    public DomId DomId { get; }
+
+    /// <summary>Dom0 and socket clients: no permission checks, no quotas, privileged ops allowed.</summary>
+    public bool IsPrivileged { get; }
+
+    /// <summary>True once disconnected or released: nothing more is delivered.</summary>
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_outbound)
+            {
+                return _closed;
+            }
+        }
+    }
+
+    /// <summary>Watches registered on this connection (for leak checks).</summary>
+    public int WatchCount => Watches.Count;
+
+    /// <summary>Open transactions of this connection (for leak checks).</summary>
+    public int TransactionCount => Transactions.Count;
+
+    /// <summary>The home that relative paths resolve under.</summary>
+    public string HomePath => $"/local/domain/{DomId.Value}";
+
+    internal List<XsWatch> Watches { get; } = [];
+
+    internal Dictionary<uint, XsTransaction> Transactions { get; } = [];
+
+    /// <summary>
+    /// A fresh transaction id. Like C, ids count up per connection, skip 0
+    /// (which means "no transaction") and any id still open after a wrap.
+    /// </summary>
+    internal uint AllocateTransactionId()
+    {
+        do
+        {
+            _nextTransactionId++;
+        }
+        while (_nextTransactionId == 0 || Transactions.ContainsKey(_nextTransactionId));
+
+        return _nextTransactionId;
+    }
+
+    /// <summary>Queues a message; called under the core's lock, delivered by <see cref="Drain"/>.</summary>
+    internal void Enqueue(XsdSockmsgType type, uint reqId, uint txId, byte[] payload)
+    {
+        lock (_outbound)
+        {
+            if (!_closed)
+            {
+                _outbound.Enqueue((type, reqId, txId, payload));
+            }
+        }
+    }
+
+    /// <summary>Stops delivery and drops what is still queued.</summary>
+    internal void Close()
+    {
+        lock (_outbound)
+        {
+            _closed = true;
+            _outbound.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Delivers queued messages in order, with no lock held during the sink
+    /// call. If another thread (or an outer frame of this one, when a sink
+    /// re-enters the core) is already delivering, that one will deliver what
+    /// we queued, so messages for one connection never overtake each other.
+    /// </summary>
+    internal void Drain()
+    {
+        lock (_outbound)
+        {
+            if (_draining)
+            {
+                return;
+            }
+
+            _draining = true;
+        }
+
+        try
+        {
+            while (true)
+            {
+                (XsdSockmsgType Type, uint ReqId, uint TxId, byte[] Payload) message;
+                lock (_outbound)
+                {
+                    if (_outbound.Count == 0)
+                    {
+                        _draining = false;
+                        return;
+                    }
+
+                    message = _outbound.Dequeue();
+                }
+
+                _sink(message.Type, message.ReqId, message.TxId, message.Payload);
+            }
+        }
+        catch
+        {
+            lock (_outbound)
+            {
+                _draining = false;
+            }
+
+            throw;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace XvifSim.Public.XenStore;
+
+/// <summary>
+/// The server_features bits of the ring page (xs_wire.h). The server only
+/// ever sets bits; a guest ignores bits it does not know.
+/// </summary>
+[Flags]
+public enum XenstoreServerFeatures : uint
+{
+    None = 0,
+
+    /// <summary>XENSTORE_SERVER_FEATURE_RECONNECTION: the connection field is honoured.</summary>
+    Reconnection = 1,
+
+    /// <summary>XENSTORE_SERVER_FEATURE_ERROR: the error field is valid.</summary>
+    Error = 2,
+
+    /// <summary>XENSTORE_SERVER_FEATURE_WATCHDEPTH: WATCH takes an optional depth.</summary>
+    WatchDepth = 4,
+
+    /// <summary>XENSTORE_SERVER_FEATURE_DOMID_ANY: permissions may name DOMID_ANY.</summary>
+    DomIdAny = 8,
+}
