@@ -1,5 +1,6 @@
 using XvifSim.Emulator.XenStore;
 using XvifSim.Public;
+using XvifSim.Public.XenStore;
 
 namespace XvifSim.Tests.Core.XenStore;
 
@@ -16,8 +17,8 @@ internal sealed class XsFixture
         foreach (ushort id in new ushort[] { 1, 2 })
         {
             Assert.That(Core.IntroduceDomain(new DomId(id)), Is.EqualTo(Errno.Ok));
-            XsAssert.IsOk(Dom0.Mkdir($"/local/domain/{id}"), Public.XenStore.XsdSockmsgType.Mkdir);
-            XsAssert.IsOk(Dom0.SetPerms($"/local/domain/{id}", $"n{id}"), Public.XenStore.XsdSockmsgType.SetPerms);
+            XsAssert.IsOk(Dom0.Mkdir($"/local/domain/{id}"), XsdSockmsgType.Mkdir);
+            XsAssert.IsOk(Dom0.SetPerms($"/local/domain/{id}", $"n{id}"), XsdSockmsgType.SetPerms);
         }
 
         Guest1 = new XsTestClient(Core, new DomId(1), privileged: false);
