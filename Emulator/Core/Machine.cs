@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using XvifSim.Emulator.Domains;
 using XvifSim.Emulator.Memory;
 using XvifSim.Emulator.Scheduling;
+using XvifSim.Emulator.XenStore;
 using XvifSim.Public;
 using XvifSim.Public.Events;
 
@@ -18,12 +19,20 @@ public sealed class Machine : IDisposable
     private readonly Lock _lifecycleLock = new();
     private ushort _nextDomId = 1;
 
-    public Machine(IScheduler scheduler, DomainConfig? dom0 = null)
+    private readonly XenStoreService? _xenStore;
+
+    public Machine(IScheduler scheduler, MachineOptions? options = null)
     {
+        options ??= new MachineOptions();
         Scheduler = scheduler;
         Console = new XenConsole(scheduler);
-        Dom0 = new Domain(this, DomId.Dom0, dom0 ?? new DomainConfig("Domain-0"), isPrivileged: true);
+        Dom0 = new Domain(this, DomId.Dom0, options.Dom0, isPrivileged: true);
         _domains[0] = Dom0;
+        if (options.XenStore)
+        {
+            _xenStore = new XenStoreService(this);
+            _xenStore.Attach(Dom0);
+        }
     }
 
     public IScheduler Scheduler { get; }
@@ -33,6 +42,10 @@ public sealed class Machine : IDisposable
     public XenConsole Console { get; }
 
     public Domain Dom0 { get; }
+
+    /// <summary>The store every domain reaches over its XenStore ring, and host tools over a socket.</summary>
+    public XenStoreService XenStore =>
+        _xenStore ?? throw new InvalidOperationException("this machine was made without xenstored (MachineOptions.XenStore)");
 
     /// <summary>Live and dying domains, in id order.</summary>
     public IReadOnlyList<Domain> Domains => [.. _domains.Values.OrderBy(d => d.Id.Value)];
@@ -50,6 +63,7 @@ public sealed class Machine : IDisposable
             var domain = new Domain(this, new DomId(_nextDomId), config, isPrivileged: false);
             _domains[_nextDomId] = domain;
             _nextDomId = (ushort)((_nextDomId + 1) % DomId.FirstReserved);
+            _xenStore?.Attach(domain);
             return domain;
         }
     }
@@ -81,6 +95,7 @@ public sealed class Machine : IDisposable
     /// <summary>
     /// XEN_DOMCTL_destroydomain. The domain's vCPU stops; its event channels
     /// close (interdomain peers fall back to unbound, as evtchn_destroy does);
+    /// XenStore releases it (@releaseDomain);
     /// every grant it mapped from others is unmapped (gnttab_release_mappings).
     /// Its own pages that peers still map stay valid for them, as in Xen where
     /// a foreign mapping holds a page reference: the domain is then a Dying
@@ -107,6 +122,7 @@ public sealed class Machine : IDisposable
 
         domain.Vcpu.Context.Shutdown();
         domain.EventChannels.CloseAll();
+        _xenStore?.Detach(domain);
         domain.GrantTable.ReleaseMappings();
         ReapIfUnreferenced(domain);
         Dom0.EventChannels.SendVirq(Virq.DomExc);
@@ -125,7 +141,12 @@ public sealed class Machine : IDisposable
         }
     }
 
-    /// <summary>Everything still held: open ports, grants in use, mappings, zombie domains. Empty when all is released.</summary>
+    /// <summary>
+    /// Everything still held: open ports, grants in use, mappings, zombie
+    /// domains. Empty when all is released. The store channel of each live
+    /// domain (its port and the hypervisor's end in dom0) belongs to the
+    /// machine, not to any driver, and is left out.
+    /// </summary>
     public IReadOnlyList<string> Outstanding()
     {
         var held = new List<string>();
@@ -136,7 +157,8 @@ public sealed class Machine : IDisposable
                 held.Add($"{domain}: dying, pages still mapped by peers");
             }
 
-            held.AddRange(domain.EventChannels.Outstanding().Select(s => $"{domain}: {s}"));
+            Func<EvtchnPort, bool> isStoreChannel = port => _xenStore?.IsStoreChannel(domain, port) ?? false;
+            held.AddRange(domain.EventChannels.Outstanding(isStoreChannel).Select(s => $"{domain}: {s}"));
             held.AddRange(domain.GrantTable.Outstanding().Select(s => $"{domain}: {s}"));
         }
 

@@ -43,13 +43,21 @@ public sealed partial class EventChannels : IEventChannelOps
     }
 
     /// <summary>Ports still open, one line each ("port 3: interdomain to d1 port 5").</summary>
-    public IEnumerable<string> Outstanding()
+    public IEnumerable<string> Outstanding() => Outstanding(_ => false);
+
+    /// <summary>Ports still open, one line each, leaving out those <paramref name="isInfrastructure"/> accepts.</summary>
+    public IEnumerable<string> Outstanding(Func<EvtchnPort, bool> isInfrastructure)
     {
         var open = new List<string>();
         lock (_lock)
         {
             for (uint p = 1; p < _ports.Length; p++)
             {
+                if (isInfrastructure(new EvtchnPort(p)))
+                {
+                    continue;
+                }
+
                 ref readonly EvtchnEntry e = ref _ports[p];
                 string? what = e.State switch
                 {

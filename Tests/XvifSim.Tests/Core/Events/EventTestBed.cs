@@ -27,7 +27,7 @@ internal sealed class EventTestBed : IDisposable
                 _contexts[id.Value] = context;
                 return context.Object;
             });
-        Machine = new Machine(scheduler.Object);
+        Machine = new Machine(scheduler.Object, new MachineOptions { XenStore = false });
     }
 
     public Machine Machine { get; }

@@ -20,7 +20,7 @@ internal sealed class GrantTestBed : IDisposable
         var scheduler = new Mock<IScheduler>();
         scheduler.Setup(s => s.CreateVcpu(It.IsAny<DomId>(), It.IsAny<Action<Exception>>()))
             .Returns(() => Mock.Of<IVcpuContext>());
-        Machine = new Machine(scheduler.Object, dom0);
+        Machine = new Machine(scheduler.Object, new MachineOptions { Dom0 = dom0 ?? new DomainConfig("Domain-0"), XenStore = false });
     }
 
     public Machine Machine { get; }

@@ -1,5 +1,3 @@
-using XvifSim.Emulator.XenStore;
-using XvifSim.Public;
 using XvifSim.Public.XenStore;
 
 namespace XvifSim.Tests.Core.XenStore;
@@ -230,8 +228,8 @@ public class XenStoreCoreWatchTests
         f.Guest1.Clear();
         f.Guest2.Clear();
 
-        f.Core.IntroduceDomain(new DomId(3));
-        f.Core.ReleaseDomain(new DomId(3));
+        f.Core.IntroduceDomain(new XvifSim.Public.DomId(3));
+        f.Core.ReleaseDomain(new XvifSim.Public.DomId(3));
 
         Assert.That(f.Dom0.Events, Is.EqualTo(new[] { "@introduceDomain intro", "@releaseDomain rel" }));
         Assert.That(f.Guest1.Events, Is.Empty);
@@ -241,10 +239,10 @@ public class XenStoreCoreWatchTests
     [Test]
     public void SinkMayReenterTheCore()
     {
-        var core = new XenStoreCore();
+        var core = new Emulator.XenStore.XenStoreCore();
         var seen = new List<string>();
-        XsConnection? conn = null;
-        conn = core.Connect(DomId.Dom0, true, (type, _, _, payload) =>
+        Emulator.XenStore.XsConnection? conn = null;
+        conn = core.Connect(XvifSim.Public.DomId.Dom0, true, (type, _, _, payload) =>
         {
             seen.Add($"{type}");
             if (type == XsdSockmsgType.WatchEvent && seen.Count < 4)
@@ -262,7 +260,7 @@ public class XenStoreCoreWatchTests
         var f = new XsFixture();
         f.Dom0.Watch("/c", "t");
         f.Dom0.Clear();
-        var writers = Enumerable.Range(0, 4).Select(_ => new XsTestClient(f.Core, DomId.Dom0, true)).ToArray();
+        var writers = Enumerable.Range(0, 4).Select(_ => new XsTestClient(f.Core, XvifSim.Public.DomId.Dom0, true)).ToArray();
         Parallel.For(0, 4, w =>
         {
             for (int i = 0; i < 200; i++)

@@ -1,6 +1,5 @@
 using XvifSim.Emulator.XenStore;
 using XvifSim.Public;
-using XvifSim.Public.XenStore;
 
 namespace XvifSim.Tests.Core.XenStore;
 
@@ -17,8 +16,8 @@ internal sealed class XsFixture
         foreach (ushort id in new ushort[] { 1, 2 })
         {
             Assert.That(Core.IntroduceDomain(new DomId(id)), Is.EqualTo(Errno.Ok));
-            XsAssert.IsOk(Dom0.Mkdir($"/local/domain/{id}"), XsdSockmsgType.Mkdir);
-            XsAssert.IsOk(Dom0.SetPerms($"/local/domain/{id}", $"n{id}"), XsdSockmsgType.SetPerms);
+            XsAssert.IsOk(Dom0.Mkdir($"/local/domain/{id}"), XvifSim.Public.XenStore.XsdSockmsgType.Mkdir);
+            XsAssert.IsOk(Dom0.SetPerms($"/local/domain/{id}", $"n{id}"), XvifSim.Public.XenStore.XsdSockmsgType.SetPerms);
         }
 
         Guest1 = new XsTestClient(Core, new DomId(1), privileged: false);

@@ -1,0 +1,232 @@
+using XvifSim.Emulator.Domains;
+using XvifSim.Public;
+using XvifSim.Public.XenStore;
+using static XvifSim.Public.XenStore.XenstoreDomainInterface;
+
+namespace XvifSim.Emulator.XenStore;
+
+/// <summary>
+/// The server's end of one domain's XenStore ring (docs/misc/xenstore-ring.txt).
+/// Requests are read from req[] as a byte stream, reassembled across wraps
+/// and notifications, and handed to the core whole; replies and watch events
+/// queue here and are written into rsp[] as space allows. Everything but the
+/// sink runs on the xenstored service vCPU. The guest owns the indices it
+/// produces, so each is read once per pass and checked: a producer more than
+/// a ring ahead is XENSTORE_ERROR_RINGIDX, a payload over
+/// XENSTORE_PAYLOAD_MAX is XENSTORE_ERROR_PROTO; either stops service on this
+/// ring only (C xenstored), with the reason in the page's error field.
+/// </summary>
+internal sealed class XsRingConnection
+{
+    /// <summary>Requests handled in one pass before yielding to other rings, so a flooding guest cannot starve them.</summary>
+    public const int RequestsPerPass = 16;
+
+    /// <summary>Queued watch events past which further ones are dropped (xenstored's per-domain event quota, XSA-326).</summary>
+    public const int MaxQueuedEvents = 1024;
+
+    private readonly byte[] _page;
+    private readonly XenStoreCore _core;
+    private readonly Action<string> _log;
+    private readonly Lock _outLock = new();
+    private readonly Queue<byte[]> _out = new();
+    private readonly byte[] _request = new byte[XsdSockmsg.Size + XsLimits.PayloadMax];
+    private int _requestLength;
+    private int _queuedEvents;
+    private int _outOffset;
+
+    public XsRingConnection(Domain domain, XenStoreCore core, Action<string> log)
+    {
+        Domain = domain;
+        _page = domain.XenstoreRing.Bytes;
+        _core = core;
+        _log = log;
+        Connection = core.Connect(domain.Id, domain.IsPrivileged, Enqueue);
+    }
+
+    public Domain Domain { get; }
+
+    public XsConnection Connection { get; }
+
+    /// <summary>The dom0 port the hypervisor holds, bound to the domain's store port.</summary>
+    public EvtchnPort ServerPort { get; set; }
+
+    /// <summary>Set once the ring broke the protocol; nothing more is read or written.</summary>
+    public XenstoreRingError Error { get; private set; }
+
+    /// <summary>Watch events dropped because the guest did not read its ring.</summary>
+    public long DroppedEvents { get; private set; }
+
+    /// <summary>Raised from <see cref="Enqueue"/> when output is waiting (on any thread).</summary>
+    public event Action? OutputQueued;
+
+    /// <summary>
+    /// One service pass: consume requests, then write queued output. Returns
+    /// (whether the guest must be notified, whether more requests may be waiting).
+    /// </summary>
+    public (bool Notify, bool More) Service()
+    {
+        if (Error != XenstoreRingError.None)
+        {
+            return (false, false);
+        }
+
+        bool consumed = ReadRequests(out bool more);
+        bool produced = WriteOutput();
+        return (consumed || produced, more);
+    }
+
+    private bool ReadRequests(out bool more)
+    {
+        more = false;
+        uint cons = SharedBits.ReadU32(_page, ReqConsOffset);
+        uint prod = SharedBits.ReadU32(_page, ReqProdOffset);
+        uint available = unchecked(prod - cons);
+        if (available > RingSize)
+        {
+            Fail(XenstoreRingError.RingIdx, $"req_prod {prod} is {available} bytes past req_cons {cons}");
+            return false;
+        }
+
+        // rmb(): read the bytes only after the producer index.
+        Interlocked.MemoryBarrier();
+        uint start = cons;
+        int handled = 0;
+        while (available > 0 && handled < RequestsPerPass)
+        {
+            int wanted = _requestLength < XsdSockmsg.Size
+                ? XsdSockmsg.Size - _requestLength
+                : XsdSockmsg.Size + (int)XsdSockmsg.Read(_request).Len - _requestLength;
+            int n = (int)Math.Min((uint)wanted, available);
+            CopyOut(cons, _request.AsSpan(_requestLength, n));
+            cons += (uint)n;
+            available -= (uint)n;
+            _requestLength += n;
+            if (_requestLength == XsdSockmsg.Size)
+            {
+                XsdSockmsg header = XsdSockmsg.Read(_request);
+                if (header.Len > XsLimits.PayloadMax)
+                {
+                    PublishConsumer(cons);
+                    Fail(XenstoreRingError.Proto, $"{header.Type} with a {header.Len}-byte payload (limit {XsLimits.PayloadMax})");
+                    return true;
+                }
+            }
+
+            if (_requestLength >= XsdSockmsg.Size && _requestLength == XsdSockmsg.Size + (int)XsdSockmsg.Read(_request).Len)
+            {
+                XsdSockmsg header = XsdSockmsg.Read(_request);
+                _requestLength = 0;
+                handled++;
+                _core.Process(Connection, header.Type, header.ReqId, header.TxId, _request.AsSpan(XsdSockmsg.Size, (int)header.Len));
+            }
+        }
+
+        more = available > 0;
+        if (cons == start)
+        {
+            return false;
+        }
+
+        PublishConsumer(cons);
+        return true;
+    }
+
+    private void PublishConsumer(uint cons)
+    {
+        // mb(): finish reading before telling the guest the space is free.
+        Interlocked.MemoryBarrier();
+        SharedBits.WriteU32(_page, ReqConsOffset, cons);
+    }
+
+    private bool WriteOutput()
+    {
+        uint prod = SharedBits.ReadU32(_page, RspProdOffset);
+        uint cons = SharedBits.ReadU32(_page, RspConsOffset);
+        uint used = unchecked(prod - cons);
+        if (used > RingSize)
+        {
+            Fail(XenstoreRingError.RingIdx, $"rsp_cons {cons} is {unchecked(cons - prod)} bytes past rsp_prod {prod}");
+            return false;
+        }
+
+        uint start = prod;
+        lock (_outLock)
+        {
+            while (_out.TryPeek(out byte[]? message) && used < RingSize)
+            {
+                int n = (int)Math.Min((uint)(message.Length - _outOffset), RingSize - used);
+                CopyIn(prod, message.AsSpan(_outOffset, n));
+                prod += (uint)n;
+                used += (uint)n;
+                _outOffset += n;
+                if (_outOffset == message.Length)
+                {
+                    _out.Dequeue();
+                    _outOffset = 0;
+                    if (XsdSockmsg.Read(message).Type == XsdSockmsgType.WatchEvent)
+                    {
+                        _queuedEvents--;
+                    }
+                }
+            }
+        }
+
+        if (prod == start)
+        {
+            return false;
+        }
+
+        // wmb(): the bytes before the producer index.
+        Interlocked.MemoryBarrier();
+        SharedBits.WriteU32(_page, RspProdOffset, prod);
+        return true;
+    }
+
+    /// <summary>The core's sink: queue a reply or watch event for the ring (any thread).</summary>
+    private void Enqueue(XsdSockmsgType type, uint reqId, uint txId, ReadOnlyMemory<byte> payload)
+    {
+        byte[] message = new byte[XsdSockmsg.Size + payload.Length];
+        new XsdSockmsg(type, reqId, txId, (uint)payload.Length).Write(message);
+        payload.Span.CopyTo(message.AsSpan(XsdSockmsg.Size));
+        lock (_outLock)
+        {
+            if (type == XsdSockmsgType.WatchEvent)
+            {
+                if (_queuedEvents >= MaxQueuedEvents)
+                {
+                    DroppedEvents++;
+                    return;
+                }
+
+                _queuedEvents++;
+            }
+
+            _out.Enqueue(message);
+        }
+
+        OutputQueued?.Invoke();
+    }
+
+    private void CopyOut(uint index, Span<byte> destination)
+    {
+        int at = MaskIndex(index);
+        int first = Math.Min(destination.Length, RingSize - at);
+        _page.AsSpan(ReqOffset + at, first).CopyTo(destination);
+        _page.AsSpan(ReqOffset, destination.Length - first).CopyTo(destination[first..]);
+    }
+
+    private void CopyIn(uint index, ReadOnlySpan<byte> source)
+    {
+        int at = MaskIndex(index);
+        int first = Math.Min(source.Length, RingSize - at);
+        source[..first].CopyTo(_page.AsSpan(RspOffset + at, first));
+        source[first..].CopyTo(_page.AsSpan(RspOffset, source.Length - first));
+    }
+
+    private void Fail(XenstoreRingError error, string why)
+    {
+        Error = error;
+        SharedBits.WriteU32(_page, ErrorOffset, (uint)error);
+        _log($"xenstored: {Domain}: {why}; ring error {(uint)error}, no longer served");
+    }
+}

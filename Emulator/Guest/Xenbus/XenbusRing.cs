@@ -1,0 +1,128 @@
+using XvifSim.Public;
+using XvifSim.Public.XenStore;
+using static XvifSim.Public.XenStore.XenstoreDomainInterface;
+
+namespace XvifSim.Guest.Xenbus;
+
+/// <summary>
+/// The guest's end of the XenStore ring (Linux's xb_write and xb_read over
+/// docs/misc/xenstore-ring.txt): whole messages go out into req[] as space
+/// allows, replies and watch events come back from rsp[] as a byte stream
+/// reassembled into messages. The server's indices are read once per pass
+/// and checked. Runs on the guest's vCPU.
+/// </summary>
+internal sealed class XenbusRing(byte[] page)
+{
+    private readonly Queue<byte[]> _out = new();
+    private readonly byte[] _in = new byte[XsdSockmsg.Size + XsLimits.PayloadMax];
+    private int _outOffset;
+    private int _inLength;
+
+    /// <summary>Set when the server's indices are impossible; the ring is then dead.</summary>
+    public string? Broken { get; private set; }
+
+    public void Queue(byte[] message) => _out.Enqueue(message);
+
+    /// <summary>Writes as much queued output as fits; true if anything was written (the server must be notified).</summary>
+    public bool Write()
+    {
+        uint cons = SharedBits.ReadU32(page, ReqConsOffset);
+        uint prod = SharedBits.ReadU32(page, ReqProdOffset);
+        uint used = unchecked(prod - cons);
+        if (used > RingSize)
+        {
+            Broken = $"req_cons {cons} is beyond req_prod {prod}";
+            return false;
+        }
+
+        uint start = prod;
+        while (_out.TryPeek(out byte[]? message) && used < RingSize)
+        {
+            int n = (int)Math.Min((uint)(message.Length - _outOffset), RingSize - used);
+            int at = MaskIndex(prod);
+            int first = Math.Min(n, RingSize - at);
+            message.AsSpan(_outOffset, first).CopyTo(page.AsSpan(ReqOffset + at));
+            message.AsSpan(_outOffset + first, n - first).CopyTo(page.AsSpan(ReqOffset));
+            prod += (uint)n;
+            used += (uint)n;
+            _outOffset += n;
+            if (_outOffset == message.Length)
+            {
+                _out.Dequeue();
+                _outOffset = 0;
+            }
+        }
+
+        if (prod == start)
+        {
+            return false;
+        }
+
+        // wmb(): the bytes before the index that publishes them.
+        Interlocked.MemoryBarrier();
+        SharedBits.WriteU32(page, ReqProdOffset, prod);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads what the server produced, calling <paramref name="onMessage"/> for
+    /// each whole message. True if anything was consumed (the server may be
+    /// waiting for space and must be notified).
+    /// </summary>
+    public bool Read(Action<XsdSockmsg, ReadOnlySpan<byte>> onMessage)
+    {
+        uint cons = SharedBits.ReadU32(page, RspConsOffset);
+        uint prod = SharedBits.ReadU32(page, RspProdOffset);
+        uint available = unchecked(prod - cons);
+        if (available > RingSize)
+        {
+            Broken = $"rsp_prod {prod} is {available} bytes past rsp_cons {cons}";
+            return false;
+        }
+
+        // rmb(): read the bytes only after the index.
+        Interlocked.MemoryBarrier();
+        uint start = cons;
+        while (available > 0)
+        {
+            int wanted = _inLength < XsdSockmsg.Size
+                ? XsdSockmsg.Size - _inLength
+                : XsdSockmsg.Size + (int)XsdSockmsg.Read(_in).Len - _inLength;
+            int n = (int)Math.Min((uint)wanted, available);
+            int at = MaskIndex(cons);
+            int first = Math.Min(n, RingSize - at);
+            page.AsSpan(RspOffset + at, first).CopyTo(_in.AsSpan(_inLength));
+            page.AsSpan(RspOffset, n - first).CopyTo(_in.AsSpan(_inLength + first));
+            cons += (uint)n;
+            available -= (uint)n;
+            _inLength += n;
+            if (_inLength < XsdSockmsg.Size)
+            {
+                continue;
+            }
+
+            XsdSockmsg header = XsdSockmsg.Read(_in);
+            if (header.Len > XsLimits.PayloadMax)
+            {
+                Broken = $"the server sent a {header.Len}-byte payload";
+                return false;
+            }
+
+            if (_inLength == XsdSockmsg.Size + (int)header.Len)
+            {
+                _inLength = 0;
+                onMessage(header, _in.AsSpan(XsdSockmsg.Size, (int)header.Len));
+            }
+        }
+
+        if (cons == start)
+        {
+            return false;
+        }
+
+        // mb(): finish reading before freeing the space.
+        Interlocked.MemoryBarrier();
+        SharedBits.WriteU32(page, RspConsOffset, cons);
+        return true;
+    }
+}
