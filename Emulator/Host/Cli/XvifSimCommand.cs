@@ -11,6 +11,7 @@ public static class XvifSimCommand
         var root = new RootCommand("XvifSim: Xen's hypervisor interfaces, NetBSD's xvif and xennet drivers, in one process.");
         root.Subcommands.Add(ListCommand());
         root.Subcommands.Add(RunCommand());
+        root.Subcommands.Add(XenstoredCommand.Create());
         return root;
     }
 
