@@ -1,0 +1,80 @@
+namespace XvifSim.Public.Rings;
+
+/// <summary>
+/// The backend's private state of one io/ring.h ring (struct *_back_ring):
+/// req_cons, the next request to read, and rsp_prod_pvt, where its next
+/// response goes. It consumes requests and produces responses. The frontend
+/// controls req_prod: read it once per pass and never trust it beyond what
+/// <see cref="UnconsumedRequests"/> allows.
+/// </summary>
+public sealed class BackRing
+{
+    /// <summary>BACK_RING_INIT over a page the frontend set up.</summary>
+    public BackRing(byte[] page, int entrySize)
+    {
+        Page = page;
+        EntrySize = entrySize;
+        Size = SharedRing.Size(entrySize);
+    }
+
+    public byte[] Page { get; }
+
+    public int EntrySize { get; }
+
+    public uint Size { get; }
+
+    public RingIndex ReqCons { get; set; }
+
+    public RingIndex RspProdPvt { get; set; }
+
+    public int EntryOffset(RingIndex index) => SharedRing.EntryOffset(index, Size, EntrySize);
+
+    /// <summary>The shared req_prod, read once.</summary>
+    public RingIndex ReadReqProd() => new(SharedBits.ReadU32(Page, SharedRing.ReqProdOffset));
+
+    /// <summary>
+    /// RING_HAS_UNCONSUMED_REQUESTS: min(req_prod - req_cons, size - (req_cons - rsp_prod_pvt)),
+    /// so a frontend that publishes an impossible req_prod can never make the
+    /// backend read more than the ring's free space.
+    /// </summary>
+    public uint UnconsumedRequests(RingIndex reqProd)
+    {
+        uint published = reqProd - ReqCons;
+        uint room = Size - (ReqCons - RspProdPvt);
+        return Math.Min(published, room);
+    }
+
+    /// <summary>RING_REQUEST_CONS_OVERFLOW: consuming at <paramref name="cons"/> would overrun unanswered requests.</summary>
+    public bool RequestConsOverflow(RingIndex cons) => cons - RspProdPvt >= Size;
+
+    /// <summary>
+    /// RING_PUSH_RESPONSES_AND_CHECK_NOTIFY: publish rsp_prod_pvt (after a
+    /// write barrier) and say whether the frontend asked to be notified.
+    /// </summary>
+    public bool PushResponsesAndCheckNotify()
+    {
+        var old = new RingIndex(SharedBits.ReadU32(Page, SharedRing.RspProdOffset));
+        RingBarrier.Wmb();
+        SharedBits.WriteU32(Page, SharedRing.RspProdOffset, RspProdPvt.Value);
+        RingBarrier.Mb();
+        var eventIndex = new RingIndex(SharedBits.ReadU32(Page, SharedRing.RspEventOffset));
+        return SharedRing.ShouldNotify(RspProdPvt, eventIndex, old);
+    }
+
+    /// <summary>
+    /// RING_FINAL_CHECK_FOR_REQUESTS: if nothing is waiting, ask to be woken
+    /// by the next request (req_event = req_cons + 1), then look again.
+    /// True if work is waiting.
+    /// </summary>
+    public bool FinalCheckForRequests()
+    {
+        if (UnconsumedRequests(ReadReqProd()) != 0)
+        {
+            return true;
+        }
+
+        SharedBits.WriteU32(Page, SharedRing.ReqEventOffset, (ReqCons + 1).Value);
+        RingBarrier.Mb();
+        return UnconsumedRequests(ReadReqProd()) != 0;
+    }
+}

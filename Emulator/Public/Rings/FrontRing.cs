@@ -1,0 +1,80 @@
+namespace XvifSim.Public.Rings;
+
+/// <summary>
+/// The frontend's private state of one io/ring.h ring (struct *_front_ring):
+/// req_prod_pvt, where its next request goes, and rsp_cons, the next
+/// response to read. It produces requests and consumes responses.
+/// </summary>
+public sealed class FrontRing
+{
+    /// <summary>FRONT_RING_INIT over a page already set up with <see cref="SharedRing.Init"/>.</summary>
+    public FrontRing(byte[] page, int entrySize)
+    {
+        Page = page;
+        EntrySize = entrySize;
+        Size = SharedRing.Size(entrySize);
+    }
+
+    public byte[] Page { get; }
+
+    public int EntrySize { get; }
+
+    /// <summary>RING_SIZE: entries in the ring.</summary>
+    public uint Size { get; }
+
+    public RingIndex ReqProdPvt { get; set; }
+
+    public RingIndex RspCons { get; set; }
+
+    /// <summary>RING_FREE_REQUESTS: slots free for new requests (not yet answered ones count as used).</summary>
+    public uint FreeRequests => Size - (ReqProdPvt - RspCons);
+
+    /// <summary>RING_FULL.</summary>
+    public bool IsFull => FreeRequests == 0;
+
+    /// <summary>The byte offset of the entry at <paramref name="index"/>.</summary>
+    public int EntryOffset(RingIndex index) => SharedRing.EntryOffset(index, Size, EntrySize);
+
+    /// <summary>The entry bytes for the next request (at req_prod_pvt).</summary>
+    public Span<byte> NextRequest() => Page.AsSpan(EntryOffset(ReqProdPvt), EntrySize);
+
+    /// <summary>The shared rsp_prod, read once (the caller must not trust it beyond the ring size).</summary>
+    public RingIndex ReadRspProd() => new(SharedBits.ReadU32(Page, SharedRing.RspProdOffset));
+
+    /// <summary>
+    /// RING_PUSH_REQUESTS_AND_CHECK_NOTIFY: publish req_prod_pvt (after a
+    /// write barrier) and say whether the backend asked to be notified.
+    /// </summary>
+    public bool PushRequestsAndCheckNotify()
+    {
+        var old = new RingIndex(SharedBits.ReadU32(Page, SharedRing.ReqProdOffset));
+        RingBarrier.Wmb();
+        SharedBits.WriteU32(Page, SharedRing.ReqProdOffset, ReqProdPvt.Value);
+        RingBarrier.Mb();
+        var eventIndex = new RingIndex(SharedBits.ReadU32(Page, SharedRing.ReqEventOffset));
+        return SharedRing.ShouldNotify(ReqProdPvt, eventIndex, old);
+    }
+
+    /// <summary>RING_HAS_UNCONSUMED_RESPONSES as a count: responses published and not yet read.</summary>
+    public uint UnconsumedResponses(RingIndex rspProd) => rspProd - RspCons;
+
+    /// <summary>
+    /// RING_FINAL_CHECK_FOR_RESPONSES: if nothing is waiting, ask to be woken
+    /// by the next response (rsp_event = rsp_cons + 1), then look again so a
+    /// response published meanwhile is not missed. True if work is waiting.
+    /// </summary>
+    public bool FinalCheckForResponses()
+    {
+        if (UnconsumedResponses(ReadRspProd()) != 0)
+        {
+            return true;
+        }
+
+        SharedBits.WriteU32(Page, SharedRing.RspEventOffset, (RspCons + 1).Value);
+        RingBarrier.Mb();
+        return UnconsumedResponses(ReadRspProd()) != 0;
+    }
+
+    /// <summary>Sets rsp_event: the backend notifies when its rsp_prod passes this index.</summary>
+    public void SetRspEvent(RingIndex index) => SharedBits.WriteU32(Page, SharedRing.RspEventOffset, index.Value);
+}
