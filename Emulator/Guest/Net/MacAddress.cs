@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace XvifSim.Guest.Net;
+
+/// <summary>A 48-bit Ethernet address, printed the NetBSD way: lower-case hex, colon-separated.</summary>
+public readonly record struct MacAddress(ulong Value)
+{
+    public static readonly MacAddress Broadcast = new(0xFFFF_FFFF_FFFF);
+
+    public byte this[int i] => (byte)(Value >> (8 * (5 - i)));
+
+    public bool IsMulticast => (this[0] & 1) != 0;
+
+    public bool IsZero => Value == 0;
+
+    public static MacAddress FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        ulong value = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            value = (value << 8) | bytes[i];
+        }
+
+        return new MacAddress(value);
+    }
+
+    public void CopyTo(Span<byte> destination)
+    {
+        for (int i = 0; i < 6; i++)
+        {
+            destination[i] = this[i];
+        }
+    }
+
+    /// <summary>Strict "xx:xx:xx:xx:xx:xx" (hex, any case), as libxl writes it.</summary>
+    public static bool TryParse(string text, out MacAddress mac)
+    {
+        mac = default;
+        string[] parts = text.Split(':');
+        if (parts.Length != 6)
+        {
+            return false;
+        }
+
+        ulong value = 0;
+        foreach (string part in parts)
+        {
+            if (part.Length is < 1 or > 2 || !byte.TryParse(part, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte b))
+            {
+                return false;
+            }
+
+            value = (value << 8) | b;
+        }
+
+        mac = new MacAddress(value);
+        return true;
+    }
+
+    public override string ToString() =>
+        string.Join(':', Enumerable.Range(0, 6).Select(i => this[i].ToString("x2", CultureInfo.InvariantCulture)));
+}

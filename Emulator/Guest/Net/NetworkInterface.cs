@@ -1,0 +1,83 @@
+namespace XvifSim.Guest.Net;
+
+/// <summary>
+/// A network interface as the kernel sees it (NetBSD's struct ifnet): a name
+/// (xennet0, xvif1i0, bridge0), a MAC, flags UP and RUNNING, counters, the
+/// driver below and the receiver above, and capture taps that see every frame
+/// that crosses it. Used only on its domain's vCPU.
+/// </summary>
+public sealed class NetworkInterface(string name, MacAddress mac, INetDriver driver)
+{
+    private readonly List<ICaptureTap> _taps = [];
+
+    public string Name { get; } = name;
+
+    public MacAddress Mac { get; } = mac;
+
+    public int Mtu { get; set; } = 1500;
+
+    /// <summary>IFF_UP: the administrator enabled it.</summary>
+    public bool IsUp { get; set; }
+
+    /// <summary>IFF_RUNNING: the driver is ready (connected to its peer).</summary>
+    public bool IsRunning { get; set; }
+
+    public InterfaceCounters Counters { get; } = new();
+
+    /// <summary>Where received frames go; frames arriving with none set are dropped and counted.</summary>
+    public FrameHandler? Receiver { get; set; }
+
+    public IReadOnlyList<ICaptureTap> Taps => _taps;
+
+    public void AddTap(ICaptureTap tap) => _taps.Add(tap);
+
+    public void RemoveTap(ICaptureTap tap) => _taps.Remove(tap);
+
+    /// <summary>
+    /// The stack sends <paramref name="frame"/>: taps see it, then the driver
+    /// takes it. Dropped (and counted) unless UP and RUNNING.
+    /// </summary>
+    public bool Send(ReadOnlySpan<byte> frame, bool checksumBlank = false)
+    {
+        if (!IsUp || !IsRunning)
+        {
+            Counters.OutDrops++;
+            return false;
+        }
+
+        foreach (ICaptureTap tap in _taps)
+        {
+            tap.Frame(this, FrameDirection.Out, frame);
+        }
+
+        if (!driver.Output(frame, checksumBlank))
+        {
+            return false;
+        }
+
+        Counters.OutPackets++;
+        Counters.OutBytes += frame.Length;
+        return true;
+    }
+
+    /// <summary>The driver received <paramref name="frame"/>: count it, let the taps see it, hand it up.</summary>
+    public void Input(ReadOnlySpan<byte> frame)
+    {
+        Counters.InPackets++;
+        Counters.InBytes += frame.Length;
+        foreach (ICaptureTap tap in _taps)
+        {
+            tap.Frame(this, FrameDirection.In, frame);
+        }
+
+        if (Receiver is null)
+        {
+            Counters.InDrops++;
+            return;
+        }
+
+        Receiver(this, frame);
+    }
+
+    public override string ToString() => $"{Name} ({Mac})";
+}
