@@ -57,6 +57,6 @@ public readonly record struct MacAddress(ulong Value)
         return true;
     }
 
-    public override string ToString() =>
-        string.Join(':', Enumerable.Range(0, 6).Select(i => this[i].ToString("x2", CultureInfo.InvariantCulture)));
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{this[0]:x2}:{this[1]:x2}:{this[2]:x2}:{this[3]:x2}:{this[4]:x2}:{this[5]:x2}");
 }
