@@ -38,6 +38,9 @@ public sealed class GuestKernel
 
     public EventDispatcher Events { get; }
 
+    /// <summary>The domain's network interfaces.</summary>
+    public Net.InterfaceTable Interfaces { get; } = new();
+
     /// <summary>Writes one line to the kernel log (the domain's console).</summary>
     public void Log(string line) => Hypercalls.ConsoleWrite(line);
 

@@ -1,0 +1,245 @@
+using XvifSim.Public;
+using XvifSim.Public.Xenbus;
+
+namespace XvifSim.Guest.Xenbus;
+
+/// <summary>
+/// The xenbus device model of one domain (NetBSD's xenbus_probe.c). A guest's
+/// bus watches its <c>device</c> subtree and attaches a frontend for each
+/// <c>device/&lt;type&gt;/&lt;id&gt;</c>; dom0's bus watches <c>backend</c>
+/// and attaches a backend for each <c>backend/&lt;type&gt;/&lt;domid&gt;/&lt;handle&gt;</c>
+/// that appears at state Initialising. Any change under the subtree re-runs
+/// the probe; a device whose node disappeared is detached. For each attached
+/// device the bus watches the other end's <c>state</c> and tells the driver.
+/// Runs on the domain's vCPU.
+/// </summary>
+public sealed class XenbusBus
+{
+    private readonly GuestKernel _kernel;
+    private readonly XenbusClient _store;
+    private readonly Dictionary<string, IXenbusDriver> _drivers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, XenbusDevice> _devices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StateWatch> _stateWatches = new(StringComparer.Ordinal);
+    private bool _probing;
+    private bool _probeAgain;
+    private int _nextToken;
+
+    /// <param name="kernel">The domain's kernel.</param>
+    /// <param name="store">Its XenStore client.</param>
+    /// <param name="isBackend">True in a driver domain (dom0): probe <c>backend</c>; else <c>device</c>.</param>
+    public XenbusBus(GuestKernel kernel, XenbusClient store, bool isBackend)
+    {
+        _kernel = kernel;
+        _store = store;
+        IsBackend = isBackend;
+    }
+
+    public bool IsBackend { get; }
+
+    private string Root => IsBackend ? "backend" : "device";
+
+    public IReadOnlyCollection<XenbusDevice> Devices => _devices.Values;
+
+    public void Register(IXenbusDriver driver) => _drivers[driver.DeviceType] = driver;
+
+    /// <summary>Watches the subtree; the watch's first event runs the first probe.</summary>
+    public Task<Errno> StartAsync() => _store.WatchAsync(Root, $"xenbus-{Root}", (_, _) => RequestProbe());
+
+    /// <summary>
+    /// Frees a device the driver has finished with (NetBSD: after the detach
+    /// hook on Closed): stop watching the other end, detach, forget it, and
+    /// switch its node to Closed if the node is still there.
+    /// </summary>
+    public async Task FreeAsync(XenbusDevice device)
+    {
+        if (!_devices.Remove(device.NodeName))
+        {
+            return;
+        }
+
+        await StopWatchingAsync(device);
+        await _drivers[device.Type].DetachAsync(device);
+        await device.SwitchStateAsync(XenbusState.Closed);
+    }
+
+    private void RequestProbe()
+    {
+        if (_probing)
+        {
+            _probeAgain = true;
+            return;
+        }
+
+        _ = ProbeLoopAsync();
+    }
+
+    private async Task ProbeLoopAsync()
+    {
+        _probing = true;
+        try
+        {
+            do
+            {
+                _probeAgain = false;
+                await ProbeOnceAsync();
+            }
+            while (_probeAgain);
+        }
+        finally
+        {
+            _probing = false;
+        }
+    }
+
+    private async Task ProbeOnceAsync()
+    {
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((string type, IXenbusDriver driver) in _drivers.ToList())
+        {
+            string typeDir = $"{Root}/{type}";
+            foreach (string node in await NodesAsync(typeDir))
+            {
+                present.Add(node);
+                if (!_devices.ContainsKey(node) && !await AttachAsync(node, type, driver))
+                {
+                    // NetBSD stops this probe pass at the first device it cannot set up.
+                    break;
+                }
+            }
+        }
+
+        foreach (XenbusDevice gone in _devices.Values.Where(d => !present.Contains(d.NodeName)).ToList())
+        {
+            _kernel.Log($"xenbus: {gone.NodeName} removed");
+            _devices.Remove(gone.NodeName);
+            await StopWatchingAsync(gone);
+            await _drivers[gone.Type].DetachAsync(gone);
+        }
+    }
+
+    /// <summary>Frontends: device/type/id. Backends: backend/type/domid/handle.</summary>
+    private async Task<List<string>> NodesAsync(string typeDir)
+    {
+        var nodes = new List<string>();
+        XsResult<IReadOnlyList<string>> level = await _store.DirectoryAsync(typeDir);
+        foreach (string child in level.IsOk ? level.Value! : [])
+        {
+            if (!IsBackend)
+            {
+                nodes.Add($"{typeDir}/{child}");
+                continue;
+            }
+
+            XsResult<IReadOnlyList<string>> handles = await _store.DirectoryAsync($"{typeDir}/{child}");
+            nodes.AddRange((handles.IsOk ? handles.Value! : []).Select(h => $"{typeDir}/{child}/{h}"));
+        }
+
+        return nodes;
+    }
+
+    /// <summary>Sets a device up; false stops this probe pass (the device is retried on the next event).</summary>
+    private async Task<bool> AttachAsync(string node, string type, IXenbusDriver driver)
+    {
+        if (IsBackend)
+        {
+            XsResult<string> state = await _store.ReadAsync($"{node}/state");
+            if (!state.IsOk)
+            {
+                _kernel.Log($"xenbus: can't get state for {node} ({(int)state.Error})");
+                return true;
+            }
+
+            if (state.Value != "1")
+            {
+                return true;
+            }
+        }
+
+        string idKey = IsBackend ? "frontend-id" : "backend-id";
+        string pathKey = IsBackend ? "frontend" : "backend";
+        XsResult<string> otherId = await _store.ReadAsync($"{node}/{idKey}");
+        XsResult<string> otherPath = await _store.ReadAsync($"{node}/{pathKey}");
+        if (!otherId.IsOk || !otherPath.IsOk || !ushort.TryParse(otherId.Value, out ushort otherDom))
+        {
+            string key = !otherId.IsOk || !ushort.TryParse(otherId.Value, out _) ? idKey : pathKey;
+            Errno error = !otherId.IsOk ? otherId.Error : !otherPath.IsOk ? otherPath.Error : Errno.EINVAL;
+            _kernel.Log($"xenbus: reading other end details {key} from {node}");
+            _kernel.Log($"xenbus: can't get {pathKey} details for {node} ({(int)error})");
+            return false;
+        }
+
+        if (!(await _store.ReadAsync(otherPath.Value!)).IsOk)
+        {
+            _kernel.Log($"xenbus: missing other end from {node}");
+            return false;
+        }
+
+        var device = new XenbusDevice(_store, _kernel, node, type, otherPath.Value!, new DomId(otherDom), IsBackend);
+        if (!await driver.AttachAsync(device))
+        {
+            return false;
+        }
+
+        _devices[node] = device;
+        await WatchOtherEndAsync(device, driver);
+        return true;
+    }
+
+    private async Task WatchOtherEndAsync(XenbusDevice device, IXenbusDriver driver)
+    {
+        string token = $"xenbus-state-{++_nextToken}";
+        var watch = new StateWatch(device, driver);
+        _stateWatches[token] = watch;
+        device.OtherEndWatchToken = token;
+        await _store.WatchAsync($"{device.OtherEndPath}/state", token, (_, _) => _ = ReportStateAsync(watch));
+    }
+
+    private async Task StopWatchingAsync(XenbusDevice device)
+    {
+        if (device.OtherEndWatchToken is { } token && _stateWatches.Remove(token))
+        {
+            await _store.UnwatchAsync($"{device.OtherEndPath}/state", token);
+        }
+    }
+
+    /// <summary>Reads the other end's state and tells the driver, one report at a time per device, always the latest state.</summary>
+    private async Task ReportStateAsync(StateWatch watch)
+    {
+        if (watch.Busy)
+        {
+            watch.Again = true;
+            return;
+        }
+
+        watch.Busy = true;
+        try
+        {
+            do
+            {
+                watch.Again = false;
+                XsResult<string> text = await _store.ReadAsync($"{watch.Device.OtherEndPath}/state");
+                XenbusState state = text.IsOk && int.TryParse(text.Value, out int value) ? (XenbusState)value : XenbusState.Closed;
+                if (_devices.ContainsKey(watch.Device.NodeName))
+                {
+                    await watch.Driver.OtherEndChangedAsync(watch.Device, state);
+                }
+            }
+            while (watch.Again);
+        }
+        finally
+        {
+            watch.Busy = false;
+        }
+    }
+
+    private sealed class StateWatch(XenbusDevice device, IXenbusDriver driver)
+    {
+        public XenbusDevice Device { get; } = device;
+
+        public IXenbusDriver Driver { get; } = driver;
+
+        public bool Busy { get; set; }
+
+        public bool Again { get; set; }
+    }
+}
