@@ -41,6 +41,15 @@ public sealed class XsSocketServer : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         _core = core;
         Path = path;
+
+        // bind() reports a missing directory as ENOENT, which .NET turns into
+        // "Cannot assign requested address"; name the real problem instead.
+        string directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"directory {directory} does not exist");
+        }
+
         RemoveStaleSocket(path);
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
