@@ -100,7 +100,9 @@ public static class XlConfigParser
 
         if (errors.Count > 0 || name is null)
         {
-            return new XlConfigResult(null, errors, warnings);
+            // Syntax errors were found before the meaning of each key was
+            // checked; show them all in file order (OrderBy is stable).
+            return new XlConfigResult(null, [.. errors.OrderBy(e => e.Line ?? int.MaxValue)], warnings);
         }
 
         // libxl makes up missing MACs at device-add time, in vif order; doing
