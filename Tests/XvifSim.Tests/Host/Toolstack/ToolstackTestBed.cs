@@ -4,7 +4,6 @@ using XvifSim.Emulator.Scheduling;
 using XvifSim.Emulator.XenStore;
 using XvifSim.Host.Toolstack;
 using XvifSim.Public;
-using Libxl = XvifSim.Host.Toolstack.Toolstack;
 
 namespace XvifSim.Tests.Host.Toolstack;
 

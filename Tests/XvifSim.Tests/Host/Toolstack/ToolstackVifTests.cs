@@ -4,7 +4,6 @@ using XvifSim.Host.Toolstack;
 using XvifSim.Public;
 using XvifSim.Public.XenStore;
 using XvifSim.Tests.Core.XenStore;
-using Libxl = XvifSim.Host.Toolstack.Toolstack;
 
 namespace XvifSim.Tests.Host.Toolstack;
 

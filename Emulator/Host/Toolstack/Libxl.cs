@@ -19,7 +19,7 @@ namespace XvifSim.Host.Toolstack;
 /// throw; a backend that has not written what the hotplug step needs is a
 /// value (<see cref="HotplugResult"/>).
 /// </summary>
-public sealed partial class Toolstack
+public sealed partial class Libxl
 {
     /// <summary>Where libxl finds a script named without a directory (XEN_SCRIPT_DIR, libxl__abs_path).</summary>
     public const string ScriptDirectory = "/etc/xen/scripts";
@@ -33,7 +33,7 @@ public sealed partial class Toolstack
 
     /// <param name="store">dom0's privileged store client; the caller owns it.</param>
     /// <param name="log">Receives one console-style line per thing done.</param>
-    public Toolstack(Machine machine, XsHostClient store, IHotplugScript hotplug, Action<string> log)
+    public Libxl(Machine machine, XsHostClient store, IHotplugScript hotplug, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(store);
