@@ -72,12 +72,17 @@ public sealed partial class XenbusClient
             FailAll();
         }
 
-        foreach (Action completion in _completions)
+        // A completion may itself send a request (a watch callback starting a
+        // probe), which polls again and adds completions: run a snapshot.
+        while (_completions.Count > 0)
         {
-            completion();
+            Action[] ready = [.. _completions];
+            _completions.Clear();
+            foreach (Action completion in ready)
+            {
+                completion();
+            }
         }
-
-        _completions.Clear();
     }
 
     private void OnMessage(XsdSockmsg header, ReadOnlySpan<byte> payload)
