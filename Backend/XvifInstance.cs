@@ -17,14 +17,17 @@ namespace XvifSim.Backend;
 /// (disabling a hostile frontend) and Teardown. Everything runs on dom0's vCPU.
 /// <para>
 /// Supports what NetBSD rev 1.125 does: grant copy both ways in batches of
-/// 64, TX chains of up to 18 slots, multi-slot RX for frames over 4096 bytes,
-/// csum_blank / data_validated both ways, a 512-frame RX queue with a
-/// 1-second watchdog. Hardened as Linux netback is: single fetch of every
+/// 64, TX chains of up to 18 slots, multi-slot RX for frames over 4096 bytes, a 512-frame RX queue with a
+/// 1-second watchdog; RX frames carry csum_blank or
+/// data_validated. Hardened as Linux netback is: single fetch of every
 /// request (also in the chain walk NetBSD does in place), a fatal disable for
 /// protocol violations, every grant-copy status checked, page crossing checked
 /// on every slot, extra-info segments parsed and checked. Not supported:
 /// GSO (extra segments are validated, then ignored), multicast control,
-/// split event channels, multi-queue, rate limiting.
+/// split event channels, multi-queue, rate limiting; and not yet NetBSD's
+/// TX checksum fill (xennet_checksum_fill): a guest frame sent with
+/// csum_blank goes up as sent, since the interface contract carries no
+/// checksum flag upwards.
 /// </para>
 /// </summary>
 public sealed partial class XvifInstance
