@@ -1,6 +1,7 @@
 using XvifSim.Guest.Events;
 using XvifSim.Guest.Grants;
 using XvifSim.Guest.Memory;
+using XvifSim.Guest.Timers;
 using XvifSim.Public;
 
 namespace XvifSim.Guest;
@@ -14,12 +15,14 @@ namespace XvifSim.Guest;
 public sealed class GuestKernel
 {
     private readonly VcpuSynchronizationContext _context;
+    private GuestTimers? _timers;
 
     public GuestKernel(IHypercalls hypercalls, string name)
     {
         Hypercalls = hypercalls;
         Name = name;
         Pages = new PageAllocator(hypercalls.Memory);
+        MapSpace = new MapSpaceAllocator(hypercalls.Memory.Layout);
         Grants = new GrantTableClient(hypercalls);
         _context = new VcpuSynchronizationContext(hypercalls.Vcpu);
         Events = new EventDispatcher(hypercalls, _context.RunInside);
@@ -34,7 +37,13 @@ public sealed class GuestKernel
 
     public PageAllocator Pages { get; }
 
+    /// <summary>Gfns where foreign grants can be mapped (a backend's ring mappings).</summary>
+    public MapSpaceAllocator MapSpace { get; }
+
     public GrantTableClient Grants { get; }
+
+    /// <summary>Software timers over VIRQ_TIMER, made on first use (VIRQ_TIMER is bound only while one is armed).</summary>
+    public GuestTimers Timers => _timers ??= new GuestTimers(this);
 
     public EventDispatcher Events { get; }
 

@@ -177,7 +177,11 @@ public sealed class XenbusBus
         var device = new XenbusDevice(_store, _kernel, node, type, otherPath.Value!, new DomId(otherDom), IsBackend);
         if (!await driver.AttachAsync(device))
         {
-            return false;
+            // The driver's create failed: nothing is kept and the device is
+            // retried on the next event, but the pass goes on, so one bad
+            // device does not hold back the others (NetBSD stops the pass
+            // only when the other end's details cannot be read).
+            return true;
         }
 
         _devices[node] = device;

@@ -1,0 +1,16 @@
+namespace XvifSim.Backend;
+
+/// <summary>
+/// A good TX packet staged in a copy batch: where its responses are in the
+/// batch's id list, how many data slots it has, and where its bytes land in
+/// the dom0 stage pages. Failed is set when any of its copy ops fails.
+/// </summary>
+internal struct TxPacket(int firstResponse, int responses, int slots, int stageOffset, int length)
+{
+    public int FirstResponse = firstResponse;
+    public int Responses = responses;
+    public int Slots = slots;
+    public int StageOffset = stageOffset;
+    public int Length = length;
+    public bool Failed;
+}

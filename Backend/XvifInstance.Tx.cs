@@ -1,0 +1,410 @@
+using XvifSim.Public;
+using XvifSim.Public.Grants;
+using XvifSim.Public.Netif;
+using XvifSim.Public.Rings;
+
+namespace XvifSim.Backend;
+
+/// <summary>
+/// TX, guest to dom0 (NetBSD's xennetback_evthandler and xennetback_tx_copy_process).
+/// Each request is copied out of the shared ring exactly once
+/// (RING_COPY_REQUEST; XSA-155) and only the copy is checked and used. A
+/// packet is gathered whole (first slot, extra-info segments, the more_data
+/// chain) before it is judged; the NetBSD checks answer ERROR or DROPPED per
+/// slot, Linux's protocol violations disable the vif (see Fatal). Good packets
+/// are grant-copied into dom0 pages in batches of up to 64 ops; every op's
+/// status is checked (NetBSD checks op 0's only), and a failed op fails just
+/// its own packet. One response per request id; extra-info slots get
+/// NETIF_RSP_NULL, as netif.h asks.
+/// </summary>
+public sealed partial class XvifInstance
+{
+    private const int TxStageBytes = TxStagePageCount * XenPage.Size;
+
+    /// <summary>Responses a batch can hold: every op a slot of its own, plus a packet's extra-info slots.</summary>
+    private const int TxResponseCapacity = CopyBatch + FatalSlots + (int)NetifExtraType.Max;
+
+    private readonly NetifTxRequest[] _txSlots = new NetifTxRequest[FatalSlots];
+    private readonly TxPacket[] _txPackets = new TxPacket[CopyBatch];
+    private readonly int[] _txOpPacket = new int[CopyBatch];
+
+    /// <summary>Ids of the staged packets' requests, in ring order; -1 marks an extra-info slot (NETIF_RSP_NULL).</summary>
+    private readonly int[] _txResponseIds = new int[TxResponseCapacity];
+    private readonly byte[] _txFrame = new byte[Netif.EtherMaxLenJumbo];
+    private int _txOpCount;
+    private int _txPacketCount;
+    private int _txResponseCount;
+    private int _txStageUsed;
+    private bool _txUnpushed;
+
+    /// <summary>The frontend's event: serve TX, then kick RX (NetBSD's deferred start after the TX loop).</summary>
+    private void OnEvent()
+    {
+        if (!IsConnected || IsDisabled)
+        {
+            return;
+        }
+
+        ServiceTx();
+        RxStart();
+    }
+
+    private void ServiceTx()
+    {
+        BackRing ring = _txRing!;
+
+        // NetBSD decides once per handler run whether frames may go up.
+        bool deliver = Interface.IsUp && Interface.IsRunning;
+        do
+        {
+            RingIndex reqProd = ring.ReadReqProd();
+            if (reqProd - ring.ReqCons > ring.Size)
+            {
+                FlushTx();
+                Fatal($"Impossible number of requests. req_prod {reqProd}, req_cons {ring.ReqCons}, size {ring.Size}");
+                return;
+            }
+
+            RingBarrier.Rmb();
+
+            // Clamped to the ring's free space (RING_HAS_UNCONSUMED_REQUESTS): never more than can be answered.
+            uint available = ring.UnconsumedRequests(reqProd);
+            while (available > 0)
+            {
+                int consumed = TakePacket(available, deliver);
+                if (consumed < 0)
+                {
+                    FlushTx();
+                    return;
+                }
+
+                available -= (uint)consumed;
+            }
+        }
+        while (ring.FinalCheckForRequests());
+
+        FlushTx();
+    }
+
+    /// <summary>
+    /// Reads one packet at req_cons, judges it and answers or stages it.
+    /// Returns the ring slots consumed, or -1 after a fatal violation.
+    /// </summary>
+    private int TakePacket(uint available, bool deliver)
+    {
+        BackRing ring = _txRing!;
+        RingIndex cons = ring.ReqCons;
+        NetifTxRequest first = NetifTxRequest.Read(TxEntry(cons));
+        _txSlots[0] = first;
+        int used = 1;
+
+        // netif.h: extra-info segments follow the first request, each with
+        // XEN_NETIF_EXTRA_FLAG_MORE if another follows. NetBSD ignores the
+        // flag and would read them as data; Linux checks them, and so do we.
+        int extras = 0;
+        bool moreExtra = (first.Flags & NetTxFlags.ExtraInfo) != 0;
+        while (moreExtra)
+        {
+            if (used >= available)
+            {
+                return Fatal("Missing extra info");
+            }
+
+            NetifExtraInfo extra = NetifExtraInfo.Read(TxEntry(cons + (uint)used));
+            used++;
+            extras++;
+            if (extra.Type is NetifExtraType.None or >= NetifExtraType.Max)
+            {
+                return Fatal($"Invalid extra type: {(int)extra.Type}");
+            }
+
+            if (extra.Type == NetifExtraType.Gso && extra.GsoSize == 0)
+            {
+                return Fatal("GSO size must not be zero.");
+            }
+
+            if (extra.Type == NetifExtraType.Gso && extra.GsoType is not (NetifGsoType.TcpV4 or NetifGsoType.TcpV6))
+            {
+                return Fatal($"Bad GSO type {(int)extra.GsoType}.");
+            }
+
+            moreExtra = (extra.Flags & NetifExtraInfo.FlagMore) != 0;
+        }
+
+        // The more_data chain, each slot copied out once (NetBSD walks it in
+        // the shared ring, Linux copies it, as here).
+        int slots = 1;
+        bool moreData = (first.Flags & NetTxFlags.MoreData) != 0;
+        while (moreData)
+        {
+            if (used >= available)
+            {
+                return Fatal($"Asked for {slots + 1} slots but exceeds this limit");
+            }
+
+            if (slots + 1 >= FatalSlots)
+            {
+                return Fatal($"Malicious frontend using {slots + 1} slots, threshold {FatalSlots}");
+            }
+
+            NetifTxRequest next = NetifTxRequest.Read(TxEntry(cons + (uint)used));
+            used++;
+            _txSlots[slots++] = next;
+            moreData = (next.Flags & NetTxFlags.MoreData) != 0;
+        }
+
+        ring.ReqCons = cons + (uint)used;
+        if (!deliver)
+        {
+            // Not UP and RUNNING: every slot DROPPED (NetBSD: if_iqdrops).
+            Discard(slots, extras, badSlot: -1, NetifRsp.Dropped);
+            return used;
+        }
+
+        int bad = Judge(slots, out NetifRsp status, out int firstOwnLength);
+        if (bad >= 0)
+        {
+            Discard(slots, extras, bad, status);
+            return used;
+        }
+
+        Stage(slots, extras, firstOwnLength);
+        return used;
+    }
+
+    /// <summary>
+    /// NetBSD's checks, in its order, on the private copies; returns the slot
+    /// to blame (-1 if the packet is good) with its status. Extends NetBSD in
+    /// two places, as Linux does: the page-crossing check covers every slot
+    /// (NetBSD leaves chained slots to the hypervisor), and a chain whose
+    /// sizes do not add up is dropped before anything is copied.
+    /// </summary>
+    private int Judge(int slots, out NetifRsp status, out int firstOwnLength)
+    {
+        NetifTxRequest first = _txSlots[0];
+        firstOwnLength = first.PacketSize;
+        status = NetifRsp.Error;
+        if (slots == 1 && first.Offset + first.PacketSize > XenPage.Size)
+        {
+            return Malformed(0, "crossing page boundary");
+        }
+
+        if (first.PacketSize > Netif.EtherMaxLenJumbo)
+        {
+            return Malformed(0, "bigger then jumbo");
+        }
+
+        if (first.PacketSize < Netif.EtherHdrLen)
+        {
+            return Malformed(0, "too short");
+        }
+
+        status = NetifRsp.Dropped;
+        if (slots > Netif.NrSlotsMin)
+        {
+            Log($"Too many slots ({slots}) exceeding limit ({Netif.NrSlotsMin}), dropping packet");
+            return 0;
+        }
+
+        // Slot 0's size is the packet's; each later slot must leave at least
+        // one byte for slot 0's own part (NetBSD's walk: size >= remaining fails).
+        int remaining = first.PacketSize;
+        for (int i = 1; i < slots; i++)
+        {
+            if (_txSlots[i].PacketSize >= remaining)
+            {
+                Log($"Invalid tx request, slot size {_txSlots[i].PacketSize} > remaining size {remaining}");
+                return 0;
+            }
+
+            remaining -= _txSlots[i].PacketSize;
+        }
+
+        firstOwnLength = remaining;
+        status = NetifRsp.Error;
+        for (int i = 0; i < slots; i++)
+        {
+            int own = i == 0 ? firstOwnLength : _txSlots[i].PacketSize;
+            if (_txSlots[i].Offset + own > XenPage.Size)
+            {
+                return Malformed(i, "crossing page boundary");
+            }
+        }
+
+        return -1;
+    }
+
+    private int Malformed(int slot, string what)
+    {
+        Log($"packet with size {_txSlots[slot].PacketSize} is {what}");
+        return slot;
+    }
+
+    /// <summary>
+    /// Answers a packet that will not go up: <paramref name="badSlot"/> gets
+    /// <paramref name="status"/> (if_ierrors++), every other slot DROPPED
+    /// (if_iqdrops++, NetBSD's discard of the rest of the chain), extra-info slots NULL.
+    /// </summary>
+    private void Discard(int slots, int extras, int badSlot, NetifRsp status)
+    {
+        for (int i = 0; i < slots; i++)
+        {
+            if (i == badSlot)
+            {
+                Interface.Counters.InErrors++;
+                RespondTx(_txSlots[i].Id, status);
+            }
+            else
+            {
+                Interface.Counters.InDrops++;
+                RespondTx(_txSlots[i].Id, NetifRsp.Dropped);
+            }
+
+            for (int e = 0; i == 0 && e < extras; e++)
+            {
+                RespondTx(0, NetifRsp.Null);
+            }
+        }
+    }
+
+    /// <summary>Queues the copy ops of a good packet (flushing first if the batch is full) into the dom0 stage pages.</summary>
+    private void Stage(int slots, int extras, int firstOwnLength)
+    {
+        int length = _txSlots[0].PacketSize;
+
+        // Each slot is one op, or two where it straddles a stage page (at most 3 such boundaries in 9018 bytes).
+        if (_txOpCount + slots + 3 > CopyBatch || _txPacketCount == _txPackets.Length
+            || _txResponseCount + slots + extras > TxResponseCapacity || _txStageUsed + length > TxStageBytes)
+        {
+            FlushTx();
+        }
+
+        int packet = _txPacketCount++;
+        _txPackets[packet] = new TxPacket(_txResponseCount, slots + extras, slots, _txStageUsed, length);
+        int at = _txStageUsed;
+        for (int i = 0; i < slots; i++)
+        {
+            NetifTxRequest slot = _txSlots[i];
+            int own = i == 0 ? firstOwnLength : slot.PacketSize;
+            AddTxOps(slot.Gref, slot.Offset, own, at, packet);
+            at += own;
+            _txResponseIds[_txResponseCount++] = slot.Id;
+            for (int e = 0; i == 0 && e < extras; e++)
+            {
+                _txResponseIds[_txResponseCount++] = -1;
+            }
+        }
+
+        _txStageUsed += length;
+    }
+
+    private void AddTxOps(GrantRef gref, ushort offset, int length, int stageAt, int packet)
+    {
+        int done = 0;
+        while (done < length)
+        {
+            int page = (stageAt + done) / XenPage.Size;
+            int pageOffset = (stageAt + done) % XenPage.Size;
+            int chunk = Math.Min(length - done, XenPage.Size - pageOffset);
+            _txOps[_txOpCount] = new GnttabCopy
+            {
+                Source = GnttabCopyPtr.Grant(FrontendId, gref, (ushort)(offset + done)),
+                Dest = GnttabCopyPtr.Frame(_txStage[page], (ushort)pageOffset),
+                Len = (ushort)chunk,
+                Flags = GntCopyFlags.SourceGref,
+            };
+            _txOpPacket[_txOpCount++] = packet;
+            done += chunk;
+        }
+    }
+
+    /// <summary>
+    /// Runs the batch's grant copies, answers every staged request, pushes
+    /// the responses (notifying if the frontend asked) and hands the good
+    /// packets up.
+    /// </summary>
+    private void FlushTx()
+    {
+        if (_txOpCount > 0)
+        {
+            Hypercalls.GrantTable.Copy(_txOps.AsSpan(0, _txOpCount));
+            for (int i = 0; i < _txOpCount; i++)
+            {
+                if (_txOps[i].Status != GntSt.Okay)
+                {
+                    // NetBSD's message; unlike NetBSD, every op is looked at and only its packet fails.
+                    _kernel.Log($"{Name} GNTTABOP_copy[{i}] Tx {(short)_txOps[i].Status}");
+                    _txPackets[_txOpPacket[i]].Failed = true;
+                }
+            }
+        }
+
+        for (int p = 0; p < _txPacketCount; p++)
+        {
+            TxPacket packet = _txPackets[p];
+            for (int r = packet.FirstResponse; r < packet.FirstResponse + packet.Responses; r++)
+            {
+                int id = _txResponseIds[r];
+                RespondTx(id < 0 ? (ushort)0 : (ushort)id, id < 0 ? NetifRsp.Null : packet.Failed ? NetifRsp.Error : NetifRsp.Okay);
+            }
+
+            if (packet.Failed)
+            {
+                Interface.Counters.InErrors += packet.Slots;
+            }
+        }
+
+        PushTxResponses();
+        for (int p = 0; p < _txPacketCount; p++)
+        {
+            TxPacket packet = _txPackets[p];
+            if (!packet.Failed)
+            {
+                DeliverUp(packet.StageOffset, packet.Length);
+            }
+        }
+
+        _txOpCount = 0;
+        _txPacketCount = 0;
+        _txResponseCount = 0;
+        _txStageUsed = 0;
+    }
+
+    /// <summary>Gathers a packet from the stage pages into one frame (an mbuf chain made contiguous) and passes it to the stack.</summary>
+    private void DeliverUp(int stageOffset, int length)
+    {
+        int done = 0;
+        while (done < length)
+        {
+            int page = (stageOffset + done) / XenPage.Size;
+            int pageOffset = (stageOffset + done) % XenPage.Size;
+            int chunk = Math.Min(length - done, XenPage.Size - pageOffset);
+            _txStagePages[page].AsSpan(pageOffset, chunk).CopyTo(_txFrame.AsSpan(done));
+            done += chunk;
+        }
+
+        Interface.Input(_txFrame.AsSpan(0, length));
+    }
+
+    private Span<byte> TxEntry(RingIndex index) => _txRing!.Page.AsSpan(_txRing.EntryOffset(index), NetifTxRequest.Size);
+
+    private void RespondTx(ushort id, NetifRsp status)
+    {
+        BackRing ring = _txRing!;
+        new NetifTxResponse { Id = id, Status = status }.Write(ring.Page.AsSpan(ring.EntryOffset(ring.RspProdPvt), NetifTxResponse.Size));
+        ring.RspProdPvt += 1;
+        _txUnpushed = true;
+    }
+
+    private void PushTxResponses()
+    {
+        if (_txUnpushed)
+        {
+            _txUnpushed = false;
+            if (_txRing!.PushResponsesAndCheckNotify())
+            {
+                _kernel.Events.Notify(_port);
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using XvifSim.Backend;
+using XvifSim.Guest.Net;
+using XvifSim.Public.Netif;
+
+namespace XvifSim.Tests.Backend;
+
+/// <summary>Dom0 to guest: copies into posted buffers, flags, multi-slot frames, the 512-frame queue, the 1-second watchdog.</summary>
+public class XvifRxTests
+{
+    private XvifHarness _h = null!;
+    private TestFrontend _fe = null!;
+    private NetworkInterface _vif = null!;
+
+    [TearDown]
+    public void Dispose() => _h?.Dispose();
+
+    private void Start(bool threaded = false)
+    {
+        _h = new XvifHarness(threaded);
+        _fe = XvifTxTests.ConnectGuest(_h, "guest1", out _vif, out _);
+    }
+
+    private bool Send(byte[] frame, bool checksumBlank = false) => _h.On(_h.Dom0, () => _vif.Send(frame, checksumBlank));
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void AFrameLandsInAPostedBuffer(bool threaded)
+    {
+        Start(threaded);
+        _fe.PostRx(4);
+        byte[] plain = TestFrontend.Frame(98), blank = TestFrontend.Frame(120, seed: 9);
+        Assert.That(Send(plain));
+        Assert.That(Send(blank, checksumBlank: true));
+        Assert.That(_h.RunUntil(() => _fe.RxPending == 2));
+        var rsp = _fe.TakeRx();
+        Assert.Multiple(() =>
+        {
+            Assert.That(rsp[0].Response.Id, Is.EqualTo(0));
+            Assert.That(rsp[0].Response.Status, Is.EqualTo(98));
+            Assert.That(rsp[0].Response.Offset, Is.EqualTo(0));
+            Assert.That(rsp[0].Response.Flags, Is.EqualTo(NetRxFlags.DataValidated));
+            Assert.That(rsp[0].Data, Is.EqualTo(plain));
+            Assert.That(rsp[1].Response.Flags, Is.EqualTo(NetRxFlags.CsumBlank));
+            Assert.That(rsp[1].Data, Is.EqualTo(blank));
+            Assert.That(_vif.Counters.OutPackets, Is.EqualTo(2));
+            Assert.That(_vif.Counters.OutBytes, Is.EqualTo(218));
+        });
+    }
+
+    [Test]
+    public void A9000ByteFrameTakesThreeSlotsWithMoreData()
+    {
+        Start();
+        _fe.PostRx(3);
+        byte[] frame = TestFrontend.Frame(9000);
+        Assert.That(Send(frame));
+        Assert.That(_h.RunUntil(() => _fe.RxPending == 3));
+        var rsp = _fe.TakeRx();
+        Assert.Multiple(() =>
+        {
+            Assert.That(rsp.Select(r => (int)r.Response.Status), Is.EqualTo(new[] { 4096, 4096, 808 }));
+            Assert.That(rsp.Select(r => r.Response.Flags), Is.EqualTo(new[]
+            {
+                NetRxFlags.DataValidated | NetRxFlags.MoreData, NetRxFlags.DataValidated | NetRxFlags.MoreData, NetRxFlags.DataValidated,
+            }));
+            Assert.That(rsp.SelectMany(r => r.Data).ToArray(), Is.EqualTo(frame));
+        });
+    }
+
+    [Test]
+    public void FramesWaitForBuffersAndGoOnTheNextEvent()
+    {
+        Start();
+        Assert.That(Send(TestFrontend.Frame(60)));
+        Assert.That(Send(TestFrontend.Frame(9000)));
+        Assert.That(_h.On(_h.Dom0, () => _h.Driver.Instances.Single().RxQueued), Is.EqualTo(2));
+
+        _fe.PostRx(2, notify: true);
+        Assert.That(_h.RunUntil(() => _fe.RxPending == 1), "the small frame goes; the big one waits for 3 slots");
+        _h.RunFor(TimeSpan.FromMilliseconds(10));
+        Assert.That(_fe.RxPending, Is.EqualTo(1));
+        _fe.PostRx(2, notify: true);
+        Assert.That(_h.RunUntil(() => _fe.RxPending == 4));
+        Assert.That(_fe.TakeRx().Select(r => (int)r.Response.Status), Is.EqualTo(new[] { 60, 4096, 4096, 808 }));
+    }
+
+    [Test]
+    public void TheWatchdogSendsQueuedFramesAfterASecond()
+    {
+        Start();
+        Assert.That(Send(TestFrontend.Frame(60)));
+        _fe.PostRx(1, notify: false);
+        _h.RunFor(TimeSpan.FromMilliseconds(900));
+        Assert.That(_fe.RxPending, Is.EqualTo(0), "no event, no watchdog yet");
+        _h.RunFor(TimeSpan.FromMilliseconds(200));
+        Assert.That(_fe.RxPending, Is.EqualTo(1), "sent by the 1-second watchdog");
+        Assert.That(_h.Machine.Outstanding().Any(o => o.Contains("virq", StringComparison.Ordinal)), Is.False, "VIRQ_TIMER released when nothing waits");
+    }
+
+    [Test]
+    public void TheQueueHolds512FramesAndCountsTheRestAsDrops()
+    {
+        Start();
+        byte[] frame = TestFrontend.Frame(60);
+        int accepted = _h.On(_h.Dom0, () => Enumerable.Range(0, 520).Count(_ => _vif.Send(frame)));
+        Assert.Multiple(() =>
+        {
+            Assert.That(accepted, Is.EqualTo(XvifInstance.RxQueueLength));
+            Assert.That(_vif.Counters.OutDrops, Is.EqualTo(8));
+            Assert.That(_vif.Counters.OutPackets, Is.EqualTo(512));
+        });
+
+        _fe.PostRx(256, notify: true);
+        Assert.That(_h.RunUntil(() => _fe.RxPending == 256));
+        Assert.That(_fe.TakeRx(), Has.All.Matches<(NetifRxResponse Response, byte[] Data)>(r => r.Response.Status == 60));
+        Assert.That(_h.On(_h.Dom0, () => _h.Driver.Instances.Single().RxQueued), Is.EqualTo(256));
+    }
+}
