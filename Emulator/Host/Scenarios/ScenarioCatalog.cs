@@ -3,7 +3,8 @@ namespace XvifSim.Host.Scenarios;
 /// <summary>Every scenario the program knows, and the one `run` picks by default.</summary>
 public static class ScenarioCatalog
 {
-    public static IReadOnlyList<IScenario> All { get; } = [new CoreDemoScenario()];
+    public static IReadOnlyList<IScenario> All { get; } =
+        [new PingScenario(), new GuestToGuestScenario(), BadMacScenario.Invalid, BadMacScenario.Missing, new CoreDemoScenario()];
 
     public static IScenario Default => All[0];
 

@@ -5,6 +5,9 @@ namespace XvifSim.Host.Scenarios;
 /// <summary>How to run a scenario: which scheduler, and its seed.</summary>
 public sealed record ScenarioOptions(int Seed = 1, bool Threaded = false)
 {
+    /// <summary>Where Captures/&lt;scenario&gt;/ goes; null writes no captures.</summary>
+    public string? CaptureDirectory { get; init; }
+
     public IScheduler CreateScheduler() => Threaded ? new ThreadedScheduler() : new DeterministicScheduler(Seed);
 
     public string SchedulerName => Threaded ? "threaded" : $"deterministic, seed {Seed}";

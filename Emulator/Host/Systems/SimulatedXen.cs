@@ -1,0 +1,152 @@
+using XvifSim.Backend;
+using XvifSim.Emulator;
+using XvifSim.Emulator.Domains;
+using XvifSim.Emulator.XenStore;
+using XvifSim.Guest.Net;
+using XvifSim.Host.Captures;
+using XvifSim.Host.Scenarios;
+using XvifSim.Host.Toolstack;
+using XvifSim.Public;
+
+namespace XvifSim.Host.Systems;
+
+/// <summary>
+/// A whole simulated host for a scenario: the machine, dom0 with bridge0 at
+/// 10.0.0.1/24, the toolstack, guests, and the capture session that taps
+/// every interface the moment it attaches. Everything the scenarios share.
+/// </summary>
+public sealed class SimulatedXen : IDisposable
+{
+    public static readonly IPv4Address Dom0Address = IPv4Address.Parse("10.0.0.1");
+
+    private readonly List<GuestSystem> _guests = [];
+    private readonly List<string> _toolstackLog = [];
+
+    public SimulatedXen(ScenarioOptions options, string scenario, XvifOptions? xvif = null)
+    {
+        Options = options;
+        Machine = new Machine(options.CreateScheduler());
+        Store = new XsHostClient(Machine.XenStore.Core);
+        DomainDirectories.WriteDom0(Store);
+        Dom0 = new Dom0System(Machine.Dom0, Dom0Address, xvif ?? new XvifOptions());
+        if (options.CaptureDirectory is { } root)
+        {
+            Captures = new CaptureSession(Path.Combine(root, scenario), () => Machine.Scheduler.NowNs);
+            Captures.Attach("dom0", Dom0.Bridge.Local, "bridge0 in dom0: the learning bridge and dom0's own address");
+            Tap("dom0", Dom0.Kernel.Interfaces);
+        }
+
+        Libxl = new Libxl(Machine, Store, new VifBridgeScript(Dom0, Machine.Scheduler), _toolstackLog.Add);
+        Dom0.Boot();
+        if (!Machine.Scheduler.RunUntil(() => Dom0.Booted, TimeSpan.FromSeconds(10)))
+        {
+            throw new InvalidOperationException("dom0 did not boot within 10 s");
+        }
+    }
+
+    public ScenarioOptions Options { get; }
+
+    public Machine Machine { get; }
+
+    public XsHostClient Store { get; }
+
+    public Dom0System Dom0 { get; }
+
+    public Libxl Libxl { get; }
+
+    public CaptureSession? Captures { get; }
+
+    public IReadOnlyList<GuestSystem> Guests => _guests;
+
+    /// <summary>What the toolstack said (libxl's log).</summary>
+    public IReadOnlyList<string> ToolstackLog => _toolstackLog;
+
+    /// <summary>
+    /// Creates and boots a guest from <paramref name="config"/> (xl create),
+    /// then for each vif waits for the backend to reach InitWait, as libxl
+    /// does, and runs the hotplug script. A vif whose backend never gets
+    /// there (a bad MAC, say) is reported in the toolstack log and left alone.
+    /// </summary>
+    public GuestSystem StartGuest(GuestConfig config, IPv4Address address)
+    {
+        Domain domain = Libxl.CreateGuest(config);
+        var guest = new GuestSystem(domain, address);
+        if (Captures is not null)
+        {
+            Tap(domain.Name, guest.Kernel.Interfaces);
+        }
+
+        _guests.Add(guest);
+        guest.Boot();
+        for (int handle = 0; handle < config.Vifs.Count; handle++)
+        {
+            string state = $"{Libxl.BackendPath(domain.Id, handle)}/state";
+            if (Machine.Scheduler.RunUntil(() => ReadKey(state) == "2", TimeSpan.FromSeconds(5)))
+            {
+                HotplugResult result = Libxl.RunHotplug(domain.Id, handle);
+                _toolstackLog.Add(result.Message);
+            }
+            else
+            {
+                _toolstackLog.Add($"libxl: {domain.Name} vif {handle}: backend did not reach InitWait (state {ReadKey(state) ?? "missing"}); not running hotplug");
+            }
+        }
+
+        return guest;
+    }
+
+    /// <summary>Runs until both ends of the guest's vif 0 are Connected and xennet0 has its address.</summary>
+    public bool WaitConnected(GuestSystem guest, TimeSpan limit)
+    {
+        DomId id = guest.Kernel.DomId;
+        string back = $"{Libxl.BackendPath(id, 0)}/state";
+        string front = $"{Libxl.FrontendPath(id, 0)}/state";
+        return Machine.Scheduler.RunUntil(() => ReadKey(back) == "4" && ReadKey(front) == "4" && guest.Ip is not null && guest.Xennet0?.IsRunning == true, limit);
+    }
+
+    public string? ReadKey(string path) => Store.Read(path, out string value) == Errno.Ok ? value : null;
+
+    /// <summary>Every interface of every domain, dom0 first.</summary>
+    public IEnumerable<(string Domain, NetworkInterface Iface)> Interfaces() =>
+        Dom0.Kernel.Interfaces.All.Select(i => ("dom0", i))
+            .Concat(_guests.SelectMany(g => g.Kernel.Interfaces.All.Select(i => (g.Name, i))));
+
+    /// <summary>Prints each domain's kernel log, the toolstack's log, and the interface table.</summary>
+    public void Report(TextWriter output)
+    {
+        foreach (IGrouping<DomId, ConsoleLine> domain in Machine.Console.Lines.GroupBy(l => l.Domain).OrderBy(g => g.Key.Value))
+        {
+            output.WriteLine($"--- {domain.First().DomainName} kernel log");
+            foreach (ConsoleLine line in domain)
+            {
+                output.WriteLine(line.ToLogLine());
+            }
+        }
+
+        output.WriteLine("--- toolstack");
+        foreach (string line in _toolstackLog)
+        {
+            output.WriteLine(line);
+        }
+
+        output.WriteLine("--- interfaces");
+        InterfaceSummary.Write(output, Interfaces(), (domain, iface) =>
+            Captures is null ? null : Path.Combine(Captures.Directory, $"{domain}.{iface}.pcap"));
+    }
+
+    public void Dispose()
+    {
+        Captures?.Dispose();
+        Store.Dispose();
+        Machine.Dispose();
+    }
+
+    private void Tap(string domain, InterfaceTable interfaces) =>
+        interfaces.Changed += (iface, attached) =>
+        {
+            if (attached && iface.Name != "bridge0")
+            {
+                Captures!.Attach(domain, iface, $"{iface.Name} of {domain}");
+            }
+        };
+}
