@@ -4,9 +4,11 @@ namespace XvifSim.Backend;
 /// A good TX packet staged in a copy batch: where its responses are in the
 /// batch's id list, how many data slots it has, and where its bytes land in
 /// the dom0 stage pages. Failed is set when any of its copy ops fails.
+/// ChecksumBlank carries the first slot's NETTXF_csum_blank.
 /// </summary>
-internal struct TxPacket(int firstResponse, int responses, int slots, int stageOffset, int length)
+internal struct TxPacket(int firstResponse, int responses, int slots, int stageOffset, int length, bool checksumBlank)
 {
+    public bool ChecksumBlank = checksumBlank;
     public int FirstResponse = firstResponse;
     public int Responses = responses;
     public int Slots = slots;

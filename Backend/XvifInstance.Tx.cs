@@ -1,3 +1,4 @@
+using XvifSim.Guest.Net;
 using XvifSim.Public;
 using XvifSim.Public.Grants;
 using XvifSim.Public.Netif;
@@ -280,7 +281,8 @@ public sealed partial class XvifInstance
         }
 
         int packet = _txPacketCount++;
-        _txPackets[packet] = new TxPacket(_txResponseCount, slots + extras, slots, _txStageUsed, length);
+        bool checksumBlank = (_txSlots[0].Flags & NetTxFlags.CsumBlank) != 0;
+        _txPackets[packet] = new TxPacket(_txResponseCount, slots + extras, slots, _txStageUsed, length, checksumBlank);
         int at = _txStageUsed;
         for (int i = 0; i < slots; i++)
         {
@@ -360,7 +362,7 @@ public sealed partial class XvifInstance
             TxPacket packet = _txPackets[p];
             if (!packet.Failed)
             {
-                DeliverUp(packet.StageOffset, packet.Length);
+                DeliverUp(packet.StageOffset, packet.Length, packet.ChecksumBlank);
             }
         }
 
@@ -370,8 +372,13 @@ public sealed partial class XvifInstance
         _txStageUsed = 0;
     }
 
-    /// <summary>Gathers a packet from the stage pages into one frame (an mbuf chain made contiguous) and passes it to the stack.</summary>
-    private void DeliverUp(int stageOffset, int length)
+    /// <summary>
+    /// Gathers a packet from the stage pages into one frame (an mbuf chain
+    /// made contiguous) and passes it to the stack. A csum_blank packet has
+    /// its checksum filled first, as NetBSD's xennet_checksum_fill does,
+    /// since the bridge may forward it to a guest or dom0's stack may use it.
+    /// </summary>
+    private void DeliverUp(int stageOffset, int length, bool checksumBlank)
     {
         int done = 0;
         while (done < length)
@@ -381,6 +388,11 @@ public sealed partial class XvifInstance
             int chunk = Math.Min(length - done, XenPage.Size - pageOffset);
             _txStagePages[page].AsSpan(pageOffset, chunk).CopyTo(_txFrame.AsSpan(done));
             done += chunk;
+        }
+
+        if (checksumBlank)
+        {
+            ChecksumOffload.Complete(_txFrame.AsSpan(0, length));
         }
 
         Interface.Input(_txFrame.AsSpan(0, length));

@@ -24,10 +24,9 @@ namespace XvifSim.Backend;
 /// protocol violations, every grant-copy status checked, page crossing checked
 /// on every slot, extra-info segments parsed and checked. Not supported:
 /// GSO (extra segments are validated, then ignored), multicast control,
-/// split event channels, multi-queue, rate limiting; and not yet NetBSD's
-/// TX checksum fill (xennet_checksum_fill): a guest frame sent with
-/// csum_blank goes up as sent, since the interface contract carries no
-/// checksum flag upwards.
+/// split event channels, multi-queue, rate limiting. A TX frame sent with
+/// csum_blank has its checksum filled before it goes up
+/// (xennet_checksum_fill), for IPv4 UDP; other protocols go up as sent.
 /// </para>
 /// </summary>
 public sealed partial class XvifInstance
