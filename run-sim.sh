@@ -7,6 +7,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 HOST_PROJECT="$ROOT/Emulator/Host/XvifSim.Host.csproj"
 HOST_DLL="$ROOT/Emulator/Host/bin/Release/net10.0/xvifsim.dll"
+# Scenarios write their pcaps under the checkout's Captures/ wherever they are run from.
+export XVIFSIM_CAPTURES="${XVIFSIM_CAPTURES:-$ROOT/Captures}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 usage() {
@@ -17,6 +19,7 @@ Usage: ./run-sim.sh [command] [options]
   list                  list the scenarios, one line each
   run <scenario> [...]  run one scenario (options: see `./run-sim.sh run --help`)
   <scenario> [...]      shorthand for `run <scenario>`
+  all                   run every scenario; fails if any fails
   xenstored --socket PATH [--guests N]
                         run a standalone XenStore on a Unix socket until stopped
   bench [--quick]       time the hypervisor's hot operations against a memory copy
@@ -103,7 +106,7 @@ case "${1:-}" in
   test) shift; run_tests "$@" ;;
   "") run_host run ;;
   bench) shift; require_dotnet; exec dotnet run -c Release --project "$ROOT/Tests/XvifSim.Benchmarks" -- "$@" ;;
-  list|run|xenstored) run_host "$@" ;;
+  list|run|all|xenstored) run_host "$@" ;;
   -*) usage >&2; exit 2 ;;
   *) run_host run "$@" ;;
 esac
