@@ -25,7 +25,7 @@ Usage: ./run-sim.sh [command] [options]
   --help                this text
 
 Debian packages: libpcap0.8 (captures) is installed when missing; `test`
-also installs xenstore-utils and python3-pyxs. Installing needs root.
+also installs tshark, xenstore-utils and python3-pyxs. Installing needs root.
 USAGE
 }
 
@@ -83,7 +83,7 @@ run_host() {
 
 run_tests() {
   require_dotnet
-  ensure_pkgs libpcap0.8 xenstore-utils python3-pyxs || exit 1
+  ensure_pkgs libpcap0.8 tshark xenstore-utils python3-pyxs || exit 1
   local log rc
   log="$(mktemp)"
   set +e

@@ -99,7 +99,10 @@ public sealed class XenStoreService
     private void Service(XsRingConnection ring)
     {
         _queued.TryRemove(ring, out _);
-        if (!_rings.ContainsKey(ring.Domain.Id.Value))
+
+        // A pass queued before Detach finds its ring gone; compare the ring
+        // itself, not the id, because a later domain may reuse the id.
+        if (!_rings.TryGetValue(ring.Domain.Id.Value, out XsRingConnection? live) || live != ring)
         {
             return;
         }

@@ -25,38 +25,113 @@ public sealed class XsHostClient : IDisposable
         _connection = core.Connect(DomId.Dom0, privileged: true, OnMessage);
     }
 
-    public Errno Write(string path, string value) => Call(XsdSockmsgType.Write, [.. Strings(path), .. Encoding.Latin1.GetBytes(value)]).Error;
+    /// <summary>
+    /// How many times <see cref="RunTransaction"/> redoes a transaction that
+    /// failed to commit with EAGAIN. libxl retries without bound; a bound
+    /// turns a livelock into an error (test-xenstore stops at 100 too).
+    /// </summary>
+    public const int MaxTransactionAttempts = 100;
 
-    public Errno Mkdir(string path) => Call(XsdSockmsgType.Mkdir, Strings(path)).Error;
+    /// <summary>WRITE; with <paramref name="txId"/> other than 0, inside that transaction.</summary>
+    public Errno Write(string path, string value, uint txId = 0) =>
+        Call(XsdSockmsgType.Write, [.. Strings(path), .. Encoding.Latin1.GetBytes(value)], txId).Error;
 
-    public Errno Rm(string path) => Call(XsdSockmsgType.Rm, Strings(path)).Error;
+    public Errno Mkdir(string path, uint txId = 0) => Call(XsdSockmsgType.Mkdir, Strings(path), txId).Error;
+
+    public Errno Rm(string path, uint txId = 0) => Call(XsdSockmsgType.Rm, Strings(path), txId).Error;
 
     /// <summary>SET_PERMS with permissions such as "n0", "r3": the first names the owner and the default.</summary>
-    public Errno SetPerms(string path, params string[] perms) => Call(XsdSockmsgType.SetPerms, Strings([path, .. perms])).Error;
+    public Errno SetPerms(string path, params string[] perms) => SetPerms(0, path, perms);
 
-    public Errno Read(string path, out string value)
+    /// <summary>SET_PERMS inside transaction <paramref name="txId"/> (0: none).</summary>
+    public Errno SetPerms(uint txId, string path, params string[] perms) =>
+        Call(XsdSockmsgType.SetPerms, Strings([path, .. perms]), txId).Error;
+
+    /// <summary>GET_PERMS: the permission strings ("n0", "r3", ...), owner first.</summary>
+    public Errno GetPerms(string path, out IReadOnlyList<string> perms, uint txId = 0)
     {
-        (Errno error, byte[] payload) = Call(XsdSockmsgType.Read, Strings(path));
+        (Errno error, byte[] payload) = Call(XsdSockmsgType.GetPerms, Strings(path), txId);
+        perms = error == Errno.Ok ? SplitStrings(payload) : [];
+        return error;
+    }
+
+    public Errno Read(string path, out string value, uint txId = 0)
+    {
+        (Errno error, byte[] payload) = Call(XsdSockmsgType.Read, Strings(path), txId);
         value = error == Errno.Ok ? Encoding.Latin1.GetString(payload) : "";
         return error;
     }
 
-    public Errno Directory(string path, out IReadOnlyList<string> children)
+    public Errno Directory(string path, out IReadOnlyList<string> children, uint txId = 0)
     {
-        (Errno error, byte[] payload) = Call(XsdSockmsgType.Directory, Strings(path));
-        string text = Encoding.Latin1.GetString(payload).TrimEnd('\0');
-        children = error == Errno.Ok && text.Length > 0 ? text.Split('\0') : [];
+        (Errno error, byte[] payload) = Call(XsdSockmsgType.Directory, Strings(path), txId);
+        children = error == Errno.Ok ? SplitStrings(payload) : [];
         return error;
+    }
+
+    /// <summary>
+    /// TRANSACTION_START (payload "\0", sent with tx_id 0 as the protocol
+    /// requires); the reply is the new id in decimal (xenstore.md §7).
+    /// </summary>
+    public Errno TransactionStart(out uint txId)
+    {
+        (Errno error, byte[] payload) = Call(XsdSockmsgType.TransactionStart, Strings(""), 0);
+        txId = 0;
+        if (error != Errno.Ok)
+        {
+            return error;
+        }
+
+        return XsDecimal.TryParseUInt(Encoding.ASCII.GetString(payload).TrimEnd('\0'), out txId) ? Errno.Ok : Errno.EIO;
+    }
+
+    /// <summary>TRANSACTION_END "T" commits (EAGAIN if it conflicted, and nothing is applied), "F" discards.</summary>
+    public Errno TransactionEnd(uint txId, bool commit) =>
+        Call(XsdSockmsgType.TransactionEnd, Strings(commit ? "T" : "F"), txId).Error;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> in a transaction and commits it, redoing
+    /// the whole body when the commit answers EAGAIN, as libxl and the
+    /// libxenstore tools do (xenstore.md §7). If the body fails, the
+    /// transaction is discarded and its error returned. After
+    /// <see cref="MaxTransactionAttempts"/> conflicts the answer is EAGAIN.
+    /// </summary>
+    public Errno RunTransaction(Func<uint, Errno> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        for (int attempt = 0; attempt < MaxTransactionAttempts; attempt++)
+        {
+            Errno error = TransactionStart(out uint txId);
+            if (error != Errno.Ok)
+            {
+                return error;
+            }
+
+            error = body(txId);
+            if (error != Errno.Ok)
+            {
+                TransactionEnd(txId, commit: false);
+                return error;
+            }
+
+            error = TransactionEnd(txId, commit: true);
+            if (error != Errno.EAGAIN)
+            {
+                return error;
+            }
+        }
+
+        return Errno.EAGAIN;
     }
 
     public void Dispose() => _core.Disconnect(_connection);
 
-    private (Errno Error, byte[] Payload) Call(XsdSockmsgType type, byte[] payload)
+    private (Errno Error, byte[] Payload) Call(XsdSockmsgType type, byte[] payload, uint txId)
     {
         uint reqId = (uint)Interlocked.Increment(ref _nextReqId);
         var reply = new TaskCompletionSource<(XsdSockmsgType, byte[])>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[reqId] = reply;
-        _core.Process(_connection, type, reqId, 0, payload);
+        _core.Process(_connection, type, reqId, txId, payload);
         if (!reply.Task.Wait(ReplyTimeout))
         {
             throw new TimeoutException($"xenstore {type}: no reply in {ReplyTimeout.TotalSeconds} s");
@@ -78,6 +153,12 @@ public sealed class XsHostClient : IDisposable
         {
             reply.SetResult((type, payload.ToArray()));
         }
+    }
+
+    private static IReadOnlyList<string> SplitStrings(byte[] payload)
+    {
+        string text = Encoding.Latin1.GetString(payload).TrimEnd('\0');
+        return text.Length > 0 ? text.Split('\0') : [];
     }
 
     private static byte[] Strings(params string[] parts)

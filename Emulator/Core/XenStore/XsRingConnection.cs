@@ -24,6 +24,14 @@ internal sealed class XsRingConnection
     /// <summary>Queued watch events past which further ones are dropped (xenstored's per-domain event quota, XSA-326).</summary>
     public const int MaxQueuedEvents = 1024;
 
+    /// <summary>
+    /// Replies waiting for room in rsp[] past which an unprivileged ring's
+    /// requests are left unread (C xenstored's 20 outstanding requests,
+    /// xenstore.md §9). Without it a guest that sends and never reads would
+    /// grow the queue without bound; with it, it only fills its own ring.
+    /// </summary>
+    public const int MaxQueuedReplies = 20;
+
     private readonly byte[] _page;
     private readonly XenStoreCore _core;
     private readonly Action<string> _log;
@@ -32,7 +40,9 @@ internal sealed class XsRingConnection
     private readonly byte[] _request = new byte[XsdSockmsg.Size + XsLimits.PayloadMax];
     private int _requestLength;
     private int _queuedEvents;
+    private int _queuedReplies;
     private int _outOffset;
+    private bool _unread;
 
     public XsRingConnection(Domain domain, XenStoreCore core, Action<string> log)
     {
@@ -70,14 +80,22 @@ internal sealed class XsRingConnection
             return (false, false);
         }
 
-        bool consumed = ReadRequests(out bool more);
-        bool produced = WriteOutput();
-        return (consumed || produced, more);
+        bool consumed = ReadRequests();
+        bool produced = Error == XenstoreRingError.None && WriteOutput();
+        if (Error != XenstoreRingError.None)
+        {
+            // Tell the guest at once: the error field is all it will get now.
+            return (true, false);
+        }
+
+        // Requests left unread come round again, unless replies are backed
+        // up: then the guest's notification after it reads rsp[] restarts us.
+        return (consumed || produced, _unread && !RepliesBackedUp());
     }
 
-    private bool ReadRequests(out bool more)
+    private bool ReadRequests()
     {
-        more = false;
+        _unread = false;
         uint cons = SharedBits.ReadU32(_page, ReqConsOffset);
         uint prod = SharedBits.ReadU32(_page, ReqProdOffset);
         uint available = unchecked(prod - cons);
@@ -91,7 +109,7 @@ internal sealed class XsRingConnection
         Interlocked.MemoryBarrier();
         uint start = cons;
         int handled = 0;
-        while (available > 0 && handled < RequestsPerPass)
+        while (available > 0 && handled < RequestsPerPass && !RepliesBackedUp())
         {
             int wanted = _requestLength < XsdSockmsg.Size
                 ? XsdSockmsg.Size - _requestLength
@@ -121,7 +139,7 @@ internal sealed class XsRingConnection
             }
         }
 
-        more = available > 0;
+        _unread = available > 0;
         if (cons == start)
         {
             return false;
@@ -167,6 +185,10 @@ internal sealed class XsRingConnection
                     {
                         _queuedEvents--;
                     }
+                    else
+                    {
+                        _queuedReplies--;
+                    }
                 }
             }
         }
@@ -200,11 +222,29 @@ internal sealed class XsRingConnection
 
                 _queuedEvents++;
             }
+            else
+            {
+                _queuedReplies++;
+            }
 
             _out.Enqueue(message);
         }
 
         OutputQueued?.Invoke();
+    }
+
+    /// <summary>True while an unprivileged ring has <see cref="MaxQueuedReplies"/> replies waiting; dom0 is not limited (§9).</summary>
+    private bool RepliesBackedUp()
+    {
+        if (Domain.IsPrivileged)
+        {
+            return false;
+        }
+
+        lock (_outLock)
+        {
+            return _queuedReplies >= MaxQueuedReplies;
+        }
     }
 
     private void CopyOut(uint index, Span<byte> destination)
@@ -223,10 +263,26 @@ internal sealed class XsRingConnection
         source[first..].CopyTo(_page.AsSpan(RspOffset, source.Length - first));
     }
 
+    /// <summary>
+    /// Stops serving the ring, as C xenstored's ignore_connection does: the
+    /// reason goes in the error field, and the connection's watches,
+    /// transactions and queued output are dropped, since nothing can reach
+    /// the guest any more (an open transaction would otherwise count against
+    /// its quota, and watch events pile up, until it is destroyed).
+    /// </summary>
     private void Fail(XenstoreRingError error, string why)
     {
         Error = error;
         SharedBits.WriteU32(_page, ErrorOffset, (uint)error);
+        _core.Disconnect(Connection);
+        lock (_outLock)
+        {
+            _out.Clear();
+            _outOffset = 0;
+            _queuedEvents = 0;
+            _queuedReplies = 0;
+        }
+
         _log($"xenstored: {Domain}: {why}; ring error {(uint)error}, no longer served");
     }
 }

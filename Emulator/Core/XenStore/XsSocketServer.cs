@@ -1,196 +1,175 @@
 using System.Net.Sockets;
-using System.Threading.Channels;
-using XvifSim.Public;
-using XvifSim.Public.XenStore;
 
 namespace XvifSim.Emulator.XenStore;
 
 /// <summary>
 /// XenStore on a Unix stream socket, in the wire format of xs_wire.h, for host
-/// tools such as Debian's xenstore-utils and pyxs. As C xenstored does, every
-/// socket client is privileged and acts as dom0 (relative paths resolve under
-/// /local/domain/0). Replies echo the request's req_id and tx_id (the core
-/// does that). A request longer than XENSTORE_PAYLOAD_MAX breaks the protocol
-/// and, as in C xenstored, ends that client's connection only. Each client has
-/// its own reader and its own writer queue, so a client that stops reading
-/// cannot stall the store or another client: past <see cref="MaxQueuedMessages"/>
-/// unread messages it is disconnected.
+/// tools such as Debian's xenstore-utils and pyxs (xenstore.md §12). As C
+/// xenstored does, every socket client is privileged and acts as dom0
+/// (relative paths resolve under /local/domain/0). Replies echo the request's
+/// req_id and tx_id (the core does that) and are written in request order. A
+/// request longer than XENSTORE_PAYLOAD_MAX breaks the protocol and, as in C
+/// xenstored, ends that client's connection only. Each client has its own
+/// reader and its own bounded writer queue (<see cref="XsSocketSession"/>),
+/// so a client that stops reading cannot stall the store or another client:
+/// past <see cref="MaxQueuedMessages"/> unread messages it is disconnected.
 /// </summary>
 public sealed class XsSocketServer : IDisposable
 {
     /// <summary>Unread replies and watch events one client may have queued before it is dropped.</summary>
     public const int MaxQueuedMessages = 4096;
 
+    /// <summary>How long <see cref="Dispose"/> waits for the sessions, whose sockets it has already closed, to finish.</summary>
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(2);
+
     private readonly XenStoreCore _core;
     private readonly Socket _listener;
-    private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private readonly Lock _clientsLock = new();
-    private readonly HashSet<Socket> _clients = [];
+    private readonly Dictionary<Socket, Task> _clients = [];
+    private bool _disposed;
     private int _nextClient;
 
-    /// <summary>Listens on <paramref name="path"/>; a stale socket file left by an earlier run is replaced.</summary>
+    /// <summary>
+    /// Listens on <paramref name="path"/>. A socket file left by a server that
+    /// died is replaced; a live server on the path, or a file with contents,
+    /// is an <see cref="IOException"/> rather than something to delete.
+    /// </summary>
     public XsSocketServer(XenStoreCore core, string path)
     {
+        ArgumentNullException.ThrowIfNull(core);
+        ArgumentException.ThrowIfNullOrEmpty(path);
         _core = core;
         Path = path;
-        if (File.Exists(path))
-        {
-            if ((File.GetAttributes(path) & FileAttributes.Normal) == FileAttributes.Normal)
-            {
-                throw new IOException($"{path} exists and is a regular file, not a socket");
-            }
 
-            File.Delete(path);
+        // bind() reports a missing directory as ENOENT, which .NET turns into
+        // "Cannot assign requested address"; name the real problem instead.
+        string directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"directory {directory} does not exist");
         }
 
+        RemoveStaleSocket(path);
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        _listener.Bind(new UnixDomainSocketEndPoint(path));
-        _listener.Listen(64);
+        try
+        {
+            _listener.Bind(new UnixDomainSocketEndPoint(path));
+            _listener.Listen(64);
+        }
+        catch
+        {
+            _listener.Dispose();
+            throw;
+        }
+
         _acceptLoop = Task.Run(AcceptLoop);
     }
 
     public string Path { get; }
 
-    /// <summary>One line per protocol violation or dropped client, for the log.</summary>
+    /// <summary>One line per protocol violation or dropped client, for the log. Raised on a client's thread.</summary>
     public event Action<string>? Diagnostic;
 
-    private async Task AcceptLoop()
+    /// <summary>
+    /// Closes every client (dropping their watches and transactions in the
+    /// core), stops listening and removes the socket file. Returns within
+    /// about <see cref="StopWait"/> whatever the clients do.
+    /// </summary>
+    public void Dispose()
     {
-        while (!_stop.IsCancellationRequested)
+        Task[] sessions;
+        lock (_clientsLock)
         {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            if (_disposed)
             {
                 return;
             }
 
-            lock (_clientsLock)
-            {
-                _clients.Add(client);
-            }
-
-            int id = Interlocked.Increment(ref _nextClient);
-            _ = Task.Run(() => ServeAsync(client, id));
-        }
-    }
-
-    private async Task ServeAsync(Socket socket, int id)
-    {
-        var outgoing = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(MaxQueuedMessages) { SingleReader = true });
-        XsConnection connection = _core.Connect(DomId.Dom0, privileged: true, (type, reqId, txId, payload) =>
-        {
-            byte[] message = new byte[XsdSockmsg.Size + payload.Length];
-            new XsdSockmsg(type, reqId, txId, (uint)payload.Length).Write(message);
-            payload.Span.CopyTo(message.AsSpan(XsdSockmsg.Size));
-            if (!outgoing.Writer.TryWrite(message))
-            {
-                Report($"socket client {id}: {MaxQueuedMessages} messages unread; dropping it");
-                socket.Dispose();
-            }
-        });
-        Task writer = WriteAsync(socket, outgoing.Reader);
-        try
-        {
-            await ReadRequestsAsync(socket, id, connection);
-        }
-        finally
-        {
-            _core.Disconnect(connection);
-            outgoing.Writer.TryComplete();
-            await writer;
-            lock (_clientsLock)
-            {
-                _clients.Remove(socket);
-            }
-
-            socket.Dispose();
-        }
-    }
-
-    private async Task ReadRequestsAsync(Socket socket, int id, XsConnection connection)
-    {
-        byte[] header = new byte[XsdSockmsg.Size];
-        byte[] payload = new byte[XsLimits.PayloadMax];
-        try
-        {
-            while (await ReadExactlyAsync(socket, header))
-            {
-                XsdSockmsg request = XsdSockmsg.Read(header);
-                if (request.Len > XsLimits.PayloadMax)
-                {
-                    Report($"socket client {id}: {request.Type} with a {request.Len}-byte payload (limit {XsLimits.PayloadMax}); dropping it");
-                    return;
-                }
-
-                if (!await ReadExactlyAsync(socket, payload.AsMemory(0, (int)request.Len)))
-                {
-                    Report($"socket client {id}: connection closed inside a {request.Type} message");
-                    return;
-                }
-
-                _core.Process(connection, request.Type, request.ReqId, request.TxId, payload.AsSpan(0, (int)request.Len));
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            // The client went away, or the server is stopping: nothing to answer.
-        }
-    }
-
-    private async Task WriteAsync(Socket socket, ChannelReader<byte[]> outgoing)
-    {
-        try
-        {
-            await foreach (byte[] message in outgoing.ReadAllAsync())
-            {
-                await socket.SendAsync(message, SocketFlags.None);
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // The client went away; its reader sees the same and disconnects it.
-        }
-    }
-
-    /// <summary>Fills <paramref name="buffer"/>; false if the peer closed first (at a message boundary or not).</summary>
-    private async Task<bool> ReadExactlyAsync(Socket socket, Memory<byte> buffer)
-    {
-        int read = 0;
-        while (read < buffer.Length)
-        {
-            int n = await socket.ReceiveAsync(buffer[read..], SocketFlags.None, _stop.Token);
-            if (n == 0)
-            {
-                return false;
-            }
-
-            read += n;
-        }
-
-        return true;
-    }
-
-    private void Report(string line) => Diagnostic?.Invoke(line);
-
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Dispose();
-        lock (_clientsLock)
-        {
-            foreach (Socket client in _clients)
+            _disposed = true;
+            sessions = [.. _clients.Values];
+            foreach (Socket client in _clients.Keys)
             {
                 client.Dispose();
             }
         }
 
-        _acceptLoop.Wait(TimeSpan.FromSeconds(5));
-        File.Delete(Path);
-        _stop.Dispose();
+        // Disposing the listener also unlinks the socket file it bound (.NET
+        // does that for Unix-domain sockets), so the path is free again.
+        _listener.Dispose();
+        Task.WhenAll([_acceptLoop, .. sessions]).Wait(StopWait);
     }
+
+    /// <summary>
+    /// A Unix socket's file outlives its server, and bind() fails on it with
+    /// EADDRINUSE. .NET cannot tell a socket file from a regular one, but a
+    /// socket file is always empty and refuses connections once its server
+    /// is gone, so only such a file is removed.
+    /// </summary>
+    private static void RemoveStaleSocket(string path)
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists)
+        {
+            return;
+        }
+
+        if (file.Length > 0)
+        {
+            throw new IOException($"{path} is a file with contents, not a socket");
+        }
+
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+        }
+        catch (SocketException)
+        {
+            File.Delete(path);
+            return;
+        }
+
+        throw new IOException($"another server is listening on {path}");
+    }
+
+    private async Task AcceptLoop()
+    {
+        while (true)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptAsync();
+            }
+            catch (Exception e) when (e is ObjectDisposedException or SocketException)
+            {
+                // Dispose closed the listener.
+                return;
+            }
+
+            int id = Interlocked.Increment(ref _nextClient);
+            var session = new XsSocketSession(_core, client, id, Report);
+            lock (_clientsLock)
+            {
+                if (_disposed)
+                {
+                    client.Dispose();
+                    return;
+                }
+
+                // Added under the lock, so the session's own removal below cannot run first.
+                _clients[client] = Task.Run(async () =>
+                {
+                    await session.RunAsync();
+                    lock (_clientsLock)
+                    {
+                        _clients.Remove(client);
+                    }
+                });
+            }
+        }
+    }
+
+    private void Report(string line) => Diagnostic?.Invoke(line);
 }

@@ -96,11 +96,15 @@ public sealed partial class XenbusClient
         return error;
     }
 
+    /// <summary>
+    /// Removes a watch. Its callback is forgotten before UNWATCH is sent, as
+    /// Linux's unregister_xenbus_watch does, so no event already on its way
+    /// runs it once the caller has asked for the watch to go.
+    /// </summary>
     public async Task<Errno> UnwatchAsync(string path, string token)
     {
-        Errno error = (await CallAsync(XsdSockmsgType.Unwatch, XenbusTransaction.Nil, Strings(path, token))).Error;
         _watches.Remove(token);
-        return error;
+        return (await CallAsync(XsdSockmsgType.Unwatch, XenbusTransaction.Nil, Strings(path, token))).Error;
     }
 
     private async Task<(Errno Error, byte[] Payload)> CallAsync(XsdSockmsgType type, XenbusTransaction tx, byte[] payload)

@@ -23,7 +23,8 @@ public sealed partial class XenbusClient
     private readonly XenbusRing _ring;
     private readonly Dictionary<uint, TaskCompletionSource<(XsdSockmsgType Type, byte[] Payload)>> _pending = [];
     private readonly Dictionary<string, Action<string, string>> _watches = new(StringComparer.Ordinal);
-    private readonly List<Action> _completions = [];
+    private readonly Queue<Action> _completions = new();
+    private bool _dispatching;
     private uint _nextReqId;
 
     public XenbusClient(GuestKernel kernel)
@@ -72,12 +73,27 @@ public sealed partial class XenbusClient
             FailAll();
         }
 
-        foreach (Action completion in _completions)
+        // A watch callback may issue a request, whose own Poll lands here
+        // again: only the outermost Poll runs completions, one at a time off
+        // the queue, so none runs twice and events reach callbacks in the
+        // order they arrived even when a nested Poll read more of them.
+        if (_dispatching)
         {
-            completion();
+            return;
         }
 
-        _completions.Clear();
+        _dispatching = true;
+        try
+        {
+            while (_completions.TryDequeue(out Action? completion))
+            {
+                completion();
+            }
+        }
+        finally
+        {
+            _dispatching = false;
+        }
     }
 
     private void OnMessage(XsdSockmsg header, ReadOnlySpan<byte> payload)
@@ -88,7 +104,7 @@ public sealed partial class XenbusClient
             if (parts.Length >= 2 && _watches.TryGetValue(parts[1], out Action<string, string>? callback))
             {
                 string path = parts[0], token = parts[1];
-                _completions.Add(() => callback(path, token));
+                _completions.Enqueue(() => callback(path, token));
             }
 
             return;
@@ -97,7 +113,7 @@ public sealed partial class XenbusClient
         if (_pending.Remove(header.ReqId, out var reply))
         {
             byte[] copy = payload.ToArray();
-            _completions.Add(() => reply.SetResult((header.Type, copy)));
+            _completions.Enqueue(() => reply.SetResult((header.Type, copy)));
         }
     }
 
@@ -105,7 +121,7 @@ public sealed partial class XenbusClient
     {
         foreach (var reply in _pending.Values)
         {
-            _completions.Add(() => reply.TrySetResult((XsdSockmsgType.Error, Encoding.ASCII.GetBytes("EIO\0"))));
+            _completions.Enqueue(() => reply.TrySetResult((XsdSockmsgType.Error, Encoding.ASCII.GetBytes("EIO\0"))));
         }
 
         _pending.Clear();

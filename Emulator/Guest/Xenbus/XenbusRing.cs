@@ -26,6 +26,11 @@ internal sealed class XenbusRing(byte[] page)
     /// <summary>Writes as much queued output as fits; true if anything was written (the server must be notified).</summary>
     public bool Write()
     {
+        if (IsDead())
+        {
+            return false;
+        }
+
         uint cons = SharedBits.ReadU32(page, ReqConsOffset);
         uint prod = SharedBits.ReadU32(page, ReqProdOffset);
         uint used = unchecked(prod - cons);
@@ -71,6 +76,11 @@ internal sealed class XenbusRing(byte[] page)
     /// </summary>
     public bool Read(Action<XsdSockmsg, ReadOnlySpan<byte>> onMessage)
     {
+        if (IsDead())
+        {
+            return false;
+        }
+
         uint cons = SharedBits.ReadU32(page, RspConsOffset);
         uint prod = SharedBits.ReadU32(page, RspProdOffset);
         uint available = unchecked(prod - cons);
@@ -124,5 +134,28 @@ internal sealed class XenbusRing(byte[] page)
         Interlocked.MemoryBarrier();
         SharedBits.WriteU32(page, RspConsOffset, cons);
         return true;
+    }
+
+    /// <summary>
+    /// True once the ring is broken, found here or by the server: where the
+    /// server advertises XENSTORE_SERVER_FEATURE_ERROR, a non-zero error field
+    /// means it has stopped serving the ring (xenstore-ring.txt), so no reply
+    /// will ever come. A dead ring is not touched again.
+    /// </summary>
+    private bool IsDead()
+    {
+        if (Broken is not null)
+        {
+            return true;
+        }
+
+        var features = (XenstoreServerFeatures)SharedBits.ReadU32(page, ServerFeaturesOffset);
+        uint error = SharedBits.ReadU32(page, ErrorOffset);
+        if (features.HasFlag(XenstoreServerFeatures.Error) && error != 0)
+        {
+            Broken = $"the server stopped serving the ring: error {error}";
+        }
+
+        return Broken is not null;
     }
 }

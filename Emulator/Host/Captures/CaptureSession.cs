@@ -1,0 +1,79 @@
+using SharpPcap;
+using XvifSim.Guest.Net;
+
+namespace XvifSim.Host.Captures;
+
+/// <summary>
+/// The captures of one scenario run: a classic pcap per interface,
+/// <c>&lt;domain&gt;.&lt;interface&gt;.pcap</c>, and <c>all.pcapng</c> with every
+/// interface named <c>&lt;domain&gt;/&lt;interface&gt;</c>, its MAC and a
+/// description, so Wireshark's interface column tells where a frame was
+/// seen. It taps each interface it is given; every frame that crosses one is
+/// written once to its file and once to all.pcapng.
+/// </summary>
+public sealed class CaptureSession : IDisposable
+{
+    private readonly Func<ulong> _clock;
+    private readonly PcapngWriter _all;
+    private readonly List<Tap> _taps = [];
+
+    public CaptureSession(string directory, Func<ulong> clock)
+    {
+        RequireLibpcap();
+        Directory = directory;
+        _clock = clock;
+        System.IO.Directory.CreateDirectory(directory);
+        _all = new PcapngWriter(File.Create(System.IO.Path.Combine(directory, "all.pcapng")), "XvifSim");
+    }
+
+    public string Directory { get; }
+
+    /// <summary>The per-interface files written so far, with their frame counts.</summary>
+    public IReadOnlyList<(string Name, string Path, long Frames)> Files =>
+        [.. _taps.Select(t => (t.Name, t.File.Path, t.File.Frames))];
+
+    /// <summary>Starts capturing <paramref name="iface"/> of <paramref name="domain"/>.</summary>
+    public void Attach(string domain, NetworkInterface iface, string description)
+    {
+        string name = $"{domain}/{iface.Name}";
+        var file = new PcapFileTap(System.IO.Path.Combine(Directory, $"{domain}.{iface.Name}.pcap"), _clock);
+        Span<byte> mac = stackalloc byte[6];
+        iface.Mac.CopyTo(mac);
+        uint id = _all.AddInterface(name, description, mac, 65535);
+        var tap = new Tap(name, file, _all, id, _clock);
+        _taps.Add(tap);
+        iface.AddTap(tap);
+    }
+
+    public void Dispose()
+    {
+        foreach (Tap tap in _taps)
+        {
+            tap.File.Dispose();
+        }
+
+        _all.Dispose();
+    }
+
+    /// <summary>SharpPcap needs Debian's libpcap0.8; without it say so instead of failing deep inside.</summary>
+    public static void RequireLibpcap()
+    {
+        if (Pcap.LibpcapVersion == new Version(0, 0))
+        {
+            throw new InvalidOperationException("libpcap is missing: install the Debian package libpcap0.8 (apt-get install libpcap0.8)");
+        }
+    }
+
+    private sealed class Tap(string name, PcapFileTap file, PcapngWriter all, uint id, Func<ulong> clock) : ICaptureTap
+    {
+        public string Name { get; } = name;
+
+        public PcapFileTap File { get; } = file;
+
+        public void Frame(NetworkInterface iface, FrameDirection direction, ReadOnlySpan<byte> frame)
+        {
+            File.Write(frame);
+            all.WritePacket(id, clock(), frame, direction == FrameDirection.In);
+        }
+    }
+}

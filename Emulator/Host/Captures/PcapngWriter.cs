@@ -1,0 +1,140 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace XvifSim.Host.Captures;
+
+/// <summary>
+/// A minimal pcapng writer (draft-ietf-opsawg-pcapng, "PCAP Now Generic"):
+/// one Section Header Block, an Interface Description Block per interface
+/// (if_name, if_description, if_MACaddr, if_tsresol = 9 for nanoseconds),
+/// and an Enhanced Packet Block per frame with epb_flags giving the
+/// direction. Little-endian, as the byte-order magic says. SharpPcap writes
+/// only classic pcap and no kept NuGet package here writes pcapng, so this
+/// is ours. Writing a frame allocates nothing.
+/// </summary>
+public sealed class PcapngWriter : IDisposable
+{
+    public const uint SectionHeaderBlock = 0x0A0D0D0A;
+    public const uint InterfaceDescriptionBlock = 1;
+    public const uint EnhancedPacketBlock = 6;
+    public const uint ByteOrderMagic = 0x1A2B3C4D;
+    public const ushort LinkTypeEthernet = 1;
+
+    private const ushort OptEndOfOpt = 0;
+    private const ushort ShbUserAppl = 4;
+    private const ushort IfName = 2;
+    private const ushort IfDescription = 3;
+    private const ushort IfMacAddr = 6;
+    private const ushort IfTsResol = 9;
+    private const ushort EpbFlags = 2;
+
+    private readonly Stream _stream;
+    private readonly byte[] _block = new byte[32 + 65536 + 16];
+    private uint _interfaces;
+
+    public PcapngWriter(Stream stream, string application)
+    {
+        _stream = stream;
+        var block = new BlockBuilder(_block);
+        block.U32(ByteOrderMagic);
+        block.U16(1);
+        block.U16(0);
+        block.U64(ulong.MaxValue); // section length: not specified
+        block.Option(ShbUserAppl, Encoding.UTF8.GetBytes(application));
+        block.Option(OptEndOfOpt, []);
+        WriteBlock(SectionHeaderBlock, block.Length);
+    }
+
+    /// <summary>Adds an interface; returns its id for <see cref="WritePacket"/>.</summary>
+    public uint AddInterface(string name, string description, ReadOnlySpan<byte> mac, uint snapLength)
+    {
+        var block = new BlockBuilder(_block);
+        block.U16(LinkTypeEthernet);
+        block.U16(0);
+        block.U32(snapLength);
+        block.Option(IfName, Encoding.UTF8.GetBytes(name));
+        block.Option(IfDescription, Encoding.UTF8.GetBytes(description));
+        block.Option(IfMacAddr, mac);
+        block.Option(IfTsResol, [9]);
+        block.Option(OptEndOfOpt, []);
+        WriteBlock(InterfaceDescriptionBlock, block.Length);
+        return _interfaces++;
+    }
+
+    /// <summary>Writes one frame seen on <paramref name="interfaceId"/> at <paramref name="timeNs"/>; <paramref name="inbound"/> picks the epb_flags direction.</summary>
+    public void WritePacket(uint interfaceId, ulong timeNs, ReadOnlySpan<byte> frame, bool inbound)
+    {
+        var block = new BlockBuilder(_block);
+        block.U32(interfaceId);
+        block.U32((uint)(timeNs >> 32));
+        block.U32((uint)timeNs);
+        block.U32((uint)frame.Length);
+        block.U32((uint)frame.Length);
+        block.Bytes(frame);
+        Span<byte> flags = stackalloc byte[4];
+        // epb_flags bits 0-1: 01 inbound, 10 outbound.
+        BinaryPrimitives.WriteUInt32LittleEndian(flags, inbound ? 1u : 2u);
+        block.Option(EpbFlags, flags);
+        block.Option(OptEndOfOpt, []);
+        WriteBlock(EnhancedPacketBlock, block.Length);
+    }
+
+    public void Dispose()
+    {
+        _stream.Flush();
+        _stream.Dispose();
+    }
+
+    /// <summary>Frames the body built at offset 8 with type and total length before and after it.</summary>
+    private void WriteBlock(uint type, int bodyLength)
+    {
+        int total = 8 + bodyLength + 4;
+        BinaryPrimitives.WriteUInt32LittleEndian(_block, type);
+        BinaryPrimitives.WriteUInt32LittleEndian(_block.AsSpan(4), (uint)total);
+        BinaryPrimitives.WriteUInt32LittleEndian(_block.AsSpan(8 + bodyLength), (uint)total);
+        _stream.Write(_block, 0, total);
+    }
+
+    /// <summary>Appends fields after the 8-byte block header, padding as the spec requires.</summary>
+    private ref struct BlockBuilder(byte[] buffer)
+    {
+        private readonly Span<byte> _body = buffer.AsSpan(8);
+
+        public int Length { get; private set; }
+
+        public void U16(ushort value)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(_body[Length..], value);
+            Length += 2;
+        }
+
+        public void U32(uint value)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(_body[Length..], value);
+            Length += 4;
+        }
+
+        public void U64(ulong value)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(_body[Length..], value);
+            Length += 8;
+        }
+
+        /// <summary>Raw bytes, zero-padded to a 32-bit boundary.</summary>
+        public void Bytes(scoped ReadOnlySpan<byte> value)
+        {
+            value.CopyTo(_body[Length..]);
+            int padded = (value.Length + 3) & ~3;
+            _body.Slice(Length + value.Length, padded - value.Length).Clear();
+            Length += padded;
+        }
+
+        /// <summary>An option: code, length, value padded to 32 bits.</summary>
+        public void Option(ushort code, scoped ReadOnlySpan<byte> value)
+        {
+            U16(code);
+            U16((ushort)value.Length);
+            Bytes(value);
+        }
+    }
+}

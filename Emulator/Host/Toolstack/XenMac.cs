@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace XvifSim.Host.Toolstack;
+
+/// <summary>
+/// MAC addresses as the toolstack handles them: checked and written in
+/// libxl's form (LIBXL_MAC_FMT, six lower-case two-digit hex bytes joined by
+/// colons), and made up in Xen's OUI when a vif spec gives none.
+/// </summary>
+public static class XenMac
+{
+    /// <summary>The Xen Project's OUI, the first three bytes of every MAC libxl makes up.</summary>
+    public const string XenOui = "00:16:3e";
+
+    /// <summary>
+    /// A random MAC in Xen's OUI, as libxl__device_nic_setdefault makes one:
+    /// 00:16:3e, then three random bytes, the first of them masked with 0x7f
+    /// (libxl takes them from a fresh uuid; we take them from
+    /// <paramref name="random"/> so a seed reproduces a run).
+    /// </summary>
+    public static string Generate(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        Span<byte> bytes = stackalloc byte[3];
+        random.NextBytes(bytes);
+        return $"{XenOui}:{bytes[0] & 0x7f:x2}:{bytes[1]:x2}:{bytes[2]:x2}";
+    }
+
+    /// <summary>
+    /// Accepts exactly six two-digit hex bytes separated by colons (the form
+    /// xl-network-configuration(5) documents for mac=) and gives them back in
+    /// lower case, as libxl writes them.
+    /// </summary>
+    public static bool TryNormalize(string text, out string mac)
+    {
+        mac = "";
+        string[] parts = text.Split(':');
+        if (parts.Length != 6 || parts.Any(p => p.Length != 2 || !byte.TryParse(p, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out _)))
+        {
+            return false;
+        }
+
+        mac = text.ToLowerInvariant();
+        return true;
+    }
+}

@@ -1,0 +1,11 @@
+namespace XvifSim.Host.Toolstack;
+
+/// <summary>
+/// The outcome of reading an xl.cfg file: the configuration when there was no
+/// error, and every error and warning found (the parser does not stop at the
+/// first problem, so a user sees them all at once).
+/// </summary>
+public sealed record XlConfigResult(GuestConfig? Config, IReadOnlyList<XlConfigDiagnostic> Errors, IReadOnlyList<XlConfigDiagnostic> Warnings)
+{
+    public bool Succeeded => Config is not null;
+}
