@@ -1,0 +1,216 @@
+using XvifSim.Public;
+using XvifSim.Public.Netif;
+using XvifSim.Public.Rings;
+
+namespace XvifSim.Frontend;
+
+/// <summary>
+/// RX, backend to frontend (reference §2.4; NetBSD xennet_alloc_rx_buffer,
+/// xennet_rx_free_req, xennet_handler), with Linux netfront's checks
+/// (xennet_poll, xennet_get_responses).
+/// </summary>
+public sealed partial class XennetInstance
+{
+    /// <summary>Linux netfront's cap on one frame's chain (XEN_NETIF_NR_SLOTS_MIN; longer is "Too many slots").</summary>
+    private const int RxMaxChainSlots = Netif.NrSlotsMin;
+
+    /// <summary>NET_RX_RING_SIZE * 4 / 5 = 204: NetBSD refills only once this many ids are free.</summary>
+    private static readonly int RxRefillThreshold = RxSlots * 4 / 5;
+
+    private readonly XennetRxSlot[] _rxSlots;
+
+    /// <summary>Free RX request ids, a stack (NetBSD's sc_rxreq_head list).</summary>
+    private readonly ushort[] _rxFree;
+    private int _rxFreeCount;
+
+    /// <summary>Where a multi-slot frame is reassembled (NetBSD chains mbufs; this copies once).</summary>
+    private readonly byte[] _rxChain;
+    private int _rxChainSlots;
+    private int _rxChainBytes;
+    private NetRxFlags _rxChainFlags;
+    private bool _rxChainRejected;
+
+    /// <summary>
+    /// xennet_alloc_rx_buffer: post every free id, each its page granted
+    /// read-write to the backend, as {id, gref}; then
+    /// RING_PUSH_REQUESTS_AND_CHECK_NOTIFY. A grant failure ends the loop
+    /// quietly, as in NetBSD; the rest go at the next refill.
+    /// </summary>
+    private void PostRxBuffers()
+    {
+        FrontRing ring = RxRing;
+        RingIndex before = ring.ReqProdPvt;
+        while (_rxFreeCount > 0 && ring.FreeRequests > 0)
+        {
+            ushort id = _rxFree[_rxFreeCount - 1];
+            ref XennetRxSlot slot = ref _rxSlots[id];
+            if (!_kernel.Grants.TryGrantForeignAccess(_device.OtherEndId, slot.Page, readOnly: false, out GrantRef gref))
+            {
+                break;
+            }
+
+            _rxFreeCount--;
+            slot.Gref = gref;
+            slot.Granted = true;
+            slot.Posted = true;
+            new NetifRxRequest { Id = id, Gref = gref }.Write(ring.NextRequest());
+            ring.ReqProdPvt += 1;
+        }
+
+        if (ring.ReqProdPvt != before && ring.PushRequestsAndCheckNotify())
+        {
+            NotifyBackend();
+        }
+    }
+
+    /// <summary>
+    /// The RX half of xennet_handler: read rsp_prod once and refuse more
+    /// responses than buffers posted (Linux), consume each response, drop a
+    /// chain the batch did not finish (InDrops, as NetBSD), and end with
+    /// RING_FINAL_CHECK_FOR_RESPONSES, which sets rsp_event = rsp_cons + 1.
+    /// </summary>
+    private void ConsumeRxResponses()
+    {
+        FrontRing ring = RxRing;
+        do
+        {
+            RingIndex prod = ring.ReadRspProd();
+            uint published = prod - ring.RspCons;
+            if (published > ring.ReqProdPvt - ring.RspCons)
+            {
+                MarkBroken($"Illegal number of responses {published}");
+                return;
+            }
+
+            RingBarrier.Rmb();
+            while (ring.RspCons != prod)
+            {
+                var response = NetifRxResponse.Read(ring.Page.AsSpan(ring.EntryOffset(ring.RspCons), NetifRxResponse.Size));
+                ring.RspCons += 1;
+                if (!ConsumeRx(response))
+                {
+                    return;
+                }
+            }
+
+            if (_rxChainSlots != 0)
+            {
+                Counters.InDrops++;
+                ResetChain();
+            }
+        }
+        while (ring.FinalCheckForResponses());
+    }
+
+    /// <summary>
+    /// One RX response, already copied out. The id must name a posted buffer
+    /// (Linux's checks; NetBSD only KASSERTs), and its grant is ended before
+    /// the data is read, so the backend can no longer change it. A status or
+    /// offset that does not fit the page rejects the frame (Linux). False if
+    /// the response broke the interface.
+    /// </summary>
+    private bool ConsumeRx(NetifRxResponse response)
+    {
+        if (response.Id >= _rxSlots.Length)
+        {
+            MarkBroken($"Response has incorrect id ({response.Id})");
+            return false;
+        }
+
+        ref XennetRxSlot slot = ref _rxSlots[response.Id];
+        if (!slot.Posted)
+        {
+            MarkBroken("Response for inactive request");
+            return false;
+        }
+
+        slot.Posted = false;
+        if (!_kernel.Grants.EndForeignAccess(slot.Gref))
+        {
+            MarkBroken("Grant still in use by backend domain");
+            return false;
+        }
+
+        slot.Granted = false;
+        bool more = (response.Flags & NetRxFlags.MoreData) != 0;
+        bool first = _rxChainSlots == 0;
+        if (first)
+        {
+            // NetBSD takes a chain's checksum flags from its first slot.
+            _rxChainFlags = response.Flags;
+        }
+
+        _rxChainSlots++;
+        if (response.Status < 0 || response.Offset + response.Status > XenPage.Size)
+        {
+            _kernel.Log($"{Name}: rx->offset: {response.Offset}, size: {response.Status}");
+            _rxChainRejected = true;
+        }
+        else if (_rxChainSlots == RxMaxChainSlots + 1)
+        {
+            _kernel.Log($"{Name}: Too many slots");
+            _rxChainRejected = true;
+        }
+
+        if (!_rxChainRejected)
+        {
+            ReadOnlySpan<byte> data = _kernel.Hypercalls.Memory.Page(slot.Page).AsSpan(response.Offset, response.Status);
+            if (first && !more)
+            {
+                // One slot: hand the page's bytes up as they are, before the page is reposted.
+                Deliver(data);
+            }
+            else
+            {
+                data.CopyTo(_rxChain.AsSpan(_rxChainBytes));
+                _rxChainBytes += data.Length;
+                if (!more)
+                {
+                    Statistics.RxMultiSegment++;
+                    Deliver(_rxChain.AsSpan(0, _rxChainBytes));
+                }
+            }
+        }
+        else if (!more)
+        {
+            Statistics.RxRejected++;
+            Counters.InErrors++;
+        }
+
+        if (!more)
+        {
+            ResetChain();
+        }
+
+        FreeRxSlot(response.Id);
+        return true;
+    }
+
+    private void Deliver(ReadOnlySpan<byte> frame)
+    {
+        if ((_rxChainFlags & NetRxFlags.CsumBlank) != 0)
+        {
+            Statistics.RxCsumBlank++;
+        }
+
+        Interface?.Input(frame);
+    }
+
+    private void ResetChain()
+    {
+        _rxChainSlots = 0;
+        _rxChainBytes = 0;
+        _rxChainFlags = NetRxFlags.None;
+        _rxChainRejected = false;
+    }
+
+    /// <summary>xennet_rx_free_req: the id is free again; once 204 are free (and connected), post them all.</summary>
+    private void FreeRxSlot(ushort id)
+    {
+        _rxFree[_rxFreeCount++] = id;
+        if (_rxFreeCount >= RxRefillThreshold && Status == XennetBackendStatus.Connected)
+        {
+            PostRxBuffers();
+        }
+    }
+}

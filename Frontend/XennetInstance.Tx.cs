@@ -1,0 +1,217 @@
+using XvifSim.Public;
+using XvifSim.Public.Netif;
+using XvifSim.Public.Rings;
+
+namespace XvifSim.Frontend;
+
+/// <summary>
+/// TX, frontend to backend (reference §2.5; NetBSD xennet_start,
+/// xennet_submit_tx_request, xennet_tx_complete), with Linux netfront's
+/// checks in the completion loop (xennet_tx_buf_gc).
+/// </summary>
+public sealed partial class XennetInstance
+{
+    private readonly XennetTxSlot[] _txSlots;
+
+    /// <summary>Free TX request ids, a stack (NetBSD's sc_txreq_head list).</summary>
+    private readonly ushort[] _txFree;
+    private int _txFreeCount;
+
+    /// <summary>
+    /// Sends one frame (if_start): collect completions, then copy the frame
+    /// into the pages of free request ids, grant each read-only, and post a
+    /// chain: slot 0 carries the whole frame's size and the checksum flag,
+    /// later slots their own length, more_data on all but the last (netif.h).
+    /// Frames larger than a page need feature-sg; with it, the limit is
+    /// NetBSD's 9018-byte DMA map. A frame that cannot go is dropped and
+    /// counted (OutDrops, "Tx packet dropped"), never queued.
+    /// </summary>
+    public bool Output(ReadOnlySpan<byte> frame, bool checksumBlank)
+    {
+        if (Status != XennetBackendStatus.Connected || IsBroken)
+        {
+            return Drop();
+        }
+
+        CollectTxCompletions();
+        if (IsBroken)
+        {
+            return Drop();
+        }
+
+        int limit = (BackendFeatures & XennetFeatures.ScatterGather) != 0 ? Netif.EtherMaxLenJumbo : XenPage.Size;
+        if (frame.IsEmpty || frame.Length > limit)
+        {
+            return Drop();
+        }
+
+        FrontRing ring = TxRing;
+        int slots = (frame.Length + XenPage.Size - 1) / XenPage.Size;
+        if (slots > _txFreeCount || slots > ring.FreeRequests)
+        {
+            Statistics.TxQueueFull++;
+            return Drop();
+        }
+
+        // Requests are written past req_prod_pvt and published only once the
+        // whole chain is granted, so a failure part-way leaves nothing posted.
+        RingIndex first = ring.ReqProdPvt;
+        NetTxFlags checksum = checksumBlank ? NetTxFlags.CsumBlank : NetTxFlags.DataValidated;
+        for (int segment = 0; segment < slots; segment++)
+        {
+            ushort id = _txFree[_txFreeCount - 1];
+            ref XennetTxSlot slot = ref _txSlots[id];
+            int offset = segment * XenPage.Size;
+            int length = Math.Min(XenPage.Size, frame.Length - offset);
+            frame.Slice(offset, length).CopyTo(_kernel.Hypercalls.Memory.Page(slot.Page));
+            if (!_kernel.Grants.TryGrantForeignAccess(_device.OtherEndId, slot.Page, readOnly: true, out GrantRef gref))
+            {
+                _kernel.Log($"{Name}: grant_access failed");
+                RollBackChain(segment);
+                return Drop();
+            }
+
+            _txFreeCount--;
+            slot.Gref = gref;
+            slot.Granted = true;
+            slot.Pending = true;
+            slot.IsHead = segment == 0;
+            NetTxFlags flags = (segment == 0 ? checksum : NetTxFlags.None)
+                | (segment < slots - 1 ? NetTxFlags.MoreData : NetTxFlags.None);
+            new NetifTxRequest
+            {
+                Gref = gref,
+                Offset = 0,
+                Flags = flags,
+                Id = id,
+                PacketSize = (ushort)(segment == 0 ? frame.Length : length),
+            }.Write(ring.Page.AsSpan(ring.EntryOffset(first + (uint)segment), NetifTxRequest.Size));
+        }
+
+        if (slots > 1)
+        {
+            Statistics.TxMultiSegment++;
+        }
+
+        ring.ReqProdPvt = first + (uint)slots;
+        if (ring.PushRequestsAndCheckNotify())
+        {
+            NotifyBackend();
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// xennet_tx_complete with Linux's checks: read rsp_prod once, refuse more
+    /// responses than requests outstanding, copy each response out once, then
+    /// check its id and that it is outstanding, end the grant (refused while
+    /// the backend still maps it), count OutErrors on a head slot that did not
+    /// succeed. Then NetBSD's event threshold: rsp_event = rsp_prod +
+    /// ((req_prod - rsp_prod) &gt;&gt; 1) + 1, an event when half of what is
+    /// still outstanding has been answered; and look again in case more came.
+    /// </summary>
+    private void CollectTxCompletions()
+    {
+        FrontRing ring = TxRing;
+        while (true)
+        {
+            RingIndex prod = ring.ReadRspProd();
+            uint published = prod - ring.RspCons;
+            if (published > ring.ReqProdPvt - ring.RspCons)
+            {
+                MarkBroken($"Illegal number of responses {published}");
+                return;
+            }
+
+            RingBarrier.Rmb();
+            while (ring.RspCons != prod)
+            {
+                var response = NetifTxResponse.Read(ring.Page.AsSpan(ring.EntryOffset(ring.RspCons), NetifTxResponse.Size));
+                ring.RspCons += 1;
+                if (!CompleteTx(response))
+                {
+                    return;
+                }
+            }
+
+            // NetBSD reads the shared req_prod here; the private copy is the
+            // same value (everything is pushed) and the backend cannot move it.
+            RingBarrier.Wmb();
+            ring.SetRspEvent(prod + ((ring.ReqProdPvt - prod) >> 1) + 1);
+            RingBarrier.Mb();
+            if (ring.ReadRspProd() == prod)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One TX response, already copied out. False if it broke the interface.</summary>
+    private bool CompleteTx(NetifTxResponse response)
+    {
+        // NETIF_RSP_NULL pads an extra-info slot; Linux skips it before any check.
+        if (response.Status == NetifRsp.Null)
+        {
+            return true;
+        }
+
+        if (response.Id >= _txSlots.Length)
+        {
+            MarkBroken($"Response has incorrect id ({response.Id})");
+            return false;
+        }
+
+        ref XennetTxSlot slot = ref _txSlots[response.Id];
+        if (!slot.Pending)
+        {
+            MarkBroken("Response for inactive request");
+            return false;
+        }
+
+        slot.Pending = false;
+        if (!_kernel.Grants.EndForeignAccess(slot.Gref))
+        {
+            // The slot stays granted and out of the free list: its page must
+            // not be reused while the backend can still read it.
+            MarkBroken("Grant still in use by backend domain");
+            return false;
+        }
+
+        slot.Granted = false;
+        if (slot.IsHead && response.Status != NetifRsp.Okay)
+        {
+            Counters.OutErrors++;
+        }
+
+        _txFree[_txFreeCount++] = response.Id;
+        return true;
+    }
+
+    /// <summary>
+    /// Ends the grants of the first <paramref name="granted"/> segments of an
+    /// unpublished chain and frees their ids. The ids are still in the free
+    /// stack just above its top (they were popped, not overwritten), so the
+    /// ring page, which the backend can write, is not read back.
+    /// </summary>
+    private void RollBackChain(int granted)
+    {
+        for (int i = _txFreeCount; i < _txFreeCount + granted; i++)
+        {
+            ref XennetTxSlot slot = ref _txSlots[_txFree[i]];
+            slot.Pending = false;
+            // Never published, so the backend cannot hold it: the end succeeds.
+            slot.Granted = !_kernel.Grants.EndForeignAccess(slot.Gref);
+        }
+
+        _txFreeCount += granted;
+    }
+
+    /// <summary>"Tx packet dropped": the interface counts the drop (it only counts sends the driver took).</summary>
+    private bool Drop()
+    {
+        Statistics.TxDropped++;
+        Counters.OutDrops++;
+        return false;
+    }
+}
