@@ -30,9 +30,10 @@ public sealed class BadMacScenario(string name, string? badMac, string purpose) 
         GuestSystem broken = xen.StartGuest(new GuestConfig("guest2") { Vifs = [new VifSpec { Mac = badMac }] }, IPv4Address.Parse("10.0.0.3"));
         xen.Machine.Scheduler.RunFor(TimeSpan.FromSeconds(1));
 
+        // The backend names its node as NetBSD's xenbus does: relative to dom0's home.
         string vif = $"xvif{broken.Kernel.DomId.Value}i0";
         string expected = badMac is null
-            ? $"{vif}: can't read {Libxl.BackendPath(broken.Kernel.DomId, 0)}/mac: 2"
+            ? $"{vif}: can't read backend/vif/{broken.Kernel.DomId.Value}/0/mac: 2"
             : $"{vif}: {badMac} is not a valid mac address";
         IReadOnlyList<string> dom0Log = xen.Machine.Console.LinesOf(xen.Machine.Dom0.Id);
         PingScenario.Expect(failures, dom0Log.Contains(expected), $"dom0's log has \"{expected}\"");
@@ -48,6 +49,8 @@ public sealed class BadMacScenario(string name, string? badMac, string purpose) 
             PingScenario.Expect(failures, replies == PingScenario.Count, $"guest1 -> dom0: {replies} of {PingScenario.Count} echoes answered");
         }
 
+        IReadOnlyList<string> held = xen.DestroyGuests(TimeSpan.FromSeconds(5));
+        PingScenario.Expect(failures, held.Count == 0, $"after xl destroy nothing is held ({string.Join("; ", held)})");
         xen.Report(output);
         output.WriteLine(failures.Count == 0 ? $"{Name}: PASS" : $"{Name}: FAIL: {string.Join("; ", failures)}");
         return new ScenarioResult(failures);

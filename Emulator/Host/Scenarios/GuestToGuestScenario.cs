@@ -38,6 +38,8 @@ public sealed class GuestToGuestScenario : IScenario
             PingScenario.Expect(failures, echoed == Datagrams, $"UDP: {echoed} of {Datagrams} datagrams echoed");
         }
 
+        IReadOnlyList<string> held = xen.DestroyGuests(TimeSpan.FromSeconds(5));
+        PingScenario.Expect(failures, held.Count == 0, $"after xl destroy nothing is held ({string.Join("; ", held)})");
         xen.Report(output);
         output.WriteLine(failures.Count == 0 ? "guest-to-guest: PASS" : $"guest-to-guest: FAIL: {string.Join("; ", failures)}");
         return new ScenarioResult(failures);

@@ -17,7 +17,7 @@ public static class PingExchange
         from.PingReply = (source, _, sequence, rtt) =>
         {
             replies++;
-            output.WriteLine($"{kernel.Name}: 64 bytes from {source}: icmp_seq={sequence} time={rtt / 1000.0:F3} us");
+            output.WriteLine($"{kernel.Name}: 64 bytes from {source}: icmp_seq={sequence} time={rtt / 1_000_000.0:F3} ms");
         };
         output.WriteLine($"{kernel.Name}: PING {to}: 56 data bytes");
         for (int sequence = 0; sequence < count; sequence++)

@@ -35,6 +35,8 @@ public sealed class PingScenario : IScenario
             Expect(failures, fromDom0 == Count, $"dom0 -> guest1: {fromDom0} of {Count} echoes answered");
         }
 
+        IReadOnlyList<string> held = xen.DestroyGuests(TimeSpan.FromSeconds(5));
+        PingScenario.Expect(failures, held.Count == 0, $"after xl destroy nothing is held ({string.Join("; ", held)})");
         xen.Report(output);
         output.WriteLine(failures.Count == 0 ? "ping: PASS" : $"ping: FAIL: {string.Join("; ", failures)}");
         return new ScenarioResult(failures);

@@ -22,6 +22,9 @@ public sealed class SimulatedXen : IDisposable
     private readonly List<GuestSystem> _guests = [];
     private readonly List<string> _toolstackLog = [];
 
+    /// <summary>What dom0 holds for itself once booted (its timer's VIRQ port): not a guest's leftovers.</summary>
+    private readonly HashSet<string> _dom0Baseline;
+
     public SimulatedXen(ScenarioOptions options, string scenario, XvifOptions? xvif = null)
     {
         Options = options;
@@ -42,6 +45,8 @@ public sealed class SimulatedXen : IDisposable
         {
             throw new InvalidOperationException("dom0 did not boot within 10 s");
         }
+
+        _dom0Baseline = [.. Machine.Outstanding()];
     }
 
     public ScenarioOptions Options { get; }
@@ -62,10 +67,11 @@ public sealed class SimulatedXen : IDisposable
     public IReadOnlyList<string> ToolstackLog => _toolstackLog;
 
     /// <summary>
-    /// Creates and boots a guest from <paramref name="config"/> (xl create),
-    /// then for each vif waits for the backend to reach InitWait, as libxl
-    /// does, and runs the hotplug script. A vif whose backend never gets
-    /// there (a bad MAC, say) is reported in the toolstack log and left alone.
+    /// xl create: makes the domain from <paramref name="config"/> (paused, as
+    /// libxl does), waits for each vif's backend to reach InitWait and runs
+    /// the hotplug script, then boots (unpauses) the guest. A vif whose
+    /// backend never gets there (a bad MAC, say) is reported in the toolstack
+    /// log and left alone.
     /// </summary>
     public GuestSystem StartGuest(GuestConfig config, IPv4Address address)
     {
@@ -77,7 +83,6 @@ public sealed class SimulatedXen : IDisposable
         }
 
         _guests.Add(guest);
-        guest.Boot();
         for (int handle = 0; handle < config.Vifs.Count; handle++)
         {
             string state = $"{Libxl.BackendPath(domain.Id, handle)}/state";
@@ -92,6 +97,7 @@ public sealed class SimulatedXen : IDisposable
             }
         }
 
+        guest.Boot();
         return guest;
     }
 
@@ -103,6 +109,25 @@ public sealed class SimulatedXen : IDisposable
         string front = $"{Libxl.FrontendPath(id, 0)}/state";
         return Machine.Scheduler.RunUntil(() => ReadKey(back) == "4" && ReadKey(front) == "4" && guest.Ip is not null && guest.Xennet0?.IsRunning == true, limit);
     }
+
+    /// <summary>
+    /// xl destroy of every guest, then waits for dom0 to let go of them
+    /// (the backends see their directories go and unmap the rings). Returns
+    /// what is still held after <paramref name="limit"/> beyond what dom0
+    /// held for itself before any guest: nothing, when all is well.
+    /// </summary>
+    public IReadOnlyList<string> DestroyGuests(TimeSpan limit)
+    {
+        foreach (GuestSystem guest in _guests)
+        {
+            Libxl.DestroyGuest(guest.Kernel.DomId);
+        }
+
+        Machine.Scheduler.RunUntil(() => Leftovers().Count == 0, limit);
+        return Leftovers();
+    }
+
+    private List<string> Leftovers() => [.. Machine.Outstanding().Where(o => !_dom0Baseline.Contains(o))];
 
     public string? ReadKey(string path) => Store.Read(path, out string value) == Errno.Ok ? value : null;
 
