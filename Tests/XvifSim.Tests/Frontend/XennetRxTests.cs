@@ -1,0 +1,144 @@
+using XvifSim.Public;
+using XvifSim.Public.Grants;
+using XvifSim.Public.Netif;
+using XvifSim.Public.Rings;
+
+namespace XvifSim.Tests.Frontend;
+
+/// <summary>RX (reference §2.4): buffers posted, refill at 204, single and multi-slot delivery.</summary>
+public class XennetRxTests
+{
+    [Test]
+    public void TwoHundredFiftySixBuffersArePostedReadWriteToDom0WithIdsInOrder()
+    {
+        using var bed = new XennetTestBed();
+        bed.Connect();
+        List<NetifRxRequest> posted = bed.Backend.TakeRxRequests();
+        Assert.Multiple(() =>
+        {
+            Assert.That(posted.Select(r => (int)r.Id), Is.EqualTo(Enumerable.Range(0, 256)));
+            Assert.That(posted.Select(r => r.Gref).Distinct().Count(), Is.EqualTo(256));
+            Assert.That(posted.All(r => (bed.Guest.Grants.Flags(r.Gref) & (GtfFlags.PermitAccess | GtfFlags.Readonly)) == GtfFlags.PermitAccess), Is.True);
+        });
+    }
+
+    [Test]
+    public void AFrameInOneSlotIsDeliveredAndItsBufferWaitsForTheRefill()
+    {
+        using var bed = new XennetTestBed();
+        bed.Connect();
+        List<NetifRxRequest> posted = bed.Backend.TakeRxRequests();
+        byte[] frame = XennetTestBed.Frame(1514, 9);
+        bed.Backend.FillRx(posted[0], frame, NetRxFlags.DataValidated);
+        bed.Backend.PushRx();
+        bed.Settle();
+        Assert.Multiple(() =>
+        {
+            Assert.That(bed.Received, Has.Count.EqualTo(1));
+            Assert.That(bed.Received[0], Is.EqualTo(frame));
+            Assert.That(bed.Interface.Counters.InPackets, Is.EqualTo(1));
+            Assert.That(bed.Guest.Grants.Flags(posted[0].Gref) & GtfFlags.PermitAccess, Is.EqualTo(GtfFlags.Invalid), "the buffer's grant is ended");
+            Assert.That(bed.Backend.Rx!.ReadReqProd(), Is.EqualTo(new RingIndex(256)), "one free buffer is not reposted yet");
+        });
+    }
+
+    [Test]
+    public void AFrameAtAnOffsetIsDeliveredFromThere()
+    {
+        using var bed = new XennetTestBed();
+        bed.Connect();
+        List<NetifRxRequest> posted = bed.Backend.TakeRxRequests();
+        byte[] frame = XennetTestBed.Frame(100, 3);
+        bed.Backend.FillRx(posted[0], frame, NetRxFlags.None, offset: 2);
+        bed.Backend.PushRx();
+        bed.Settle();
+        Assert.That(bed.Received.Single(), Is.EqualTo(frame));
+    }
+
+    [Test]
+    public void BuffersAreRepostedWithFreshGrantsOnceTwoHundredFourAreFree()
+    {
+        using var bed = new XennetTestBed();
+        bed.Connect();
+        List<NetifRxRequest> posted = bed.Backend.TakeRxRequests();
+        for (int i = 0; i < 203; i++)
+        {
+            bed.Backend.FillRx(posted[i], XennetTestBed.Frame(60, (byte)i), NetRxFlags.None);
+        }
+
+        bed.Backend.PushRx();
+        bed.Settle();
+        Assert.That(bed.Backend.Rx!.ReadReqProd(), Is.EqualTo(new RingIndex(256)), "203 free: no refill");
+
+        bed.Backend.FillRx(posted[203], XennetTestBed.Frame(60), NetRxFlags.None);
+        bed.Backend.PushRx();
+        bed.Settle();
+        List<NetifRxRequest> reposted = bed.Backend.TakeRxRequests();
+        Assert.Multiple(() =>
+        {
+            Assert.That(bed.Received, Has.Count.EqualTo(204));
+            Assert.That(bed.Backend.Rx!.ReadReqProd(), Is.EqualTo(new RingIndex(256 + 204)));
+            Assert.That(reposted.Select(r => (int)r.Id), Is.EquivalentTo(Enumerable.Range(0, 204)));
+            Assert.That(reposted.All(r => (bed.Guest.Grants.Flags(r.Gref) & GtfFlags.PermitAccess) != 0), Is.True);
+            Assert.That(bed.Guest.Grants.InUse, Is.EqualTo(2 + 256));
+        });
+    }
+
+    [Test]
+    public void AMultiSlotFrameIsReassembled()
+    {
+        using var bed = new XennetTestBed();
+        bed.Connect();
+        List<NetifRxRequest> posted = bed.Backend.TakeRxRequests();
+        byte[] frame = XennetTestBed.Frame(9000, 5);
+        bed.Backend.FillRx(posted[0], frame.AsSpan(0, 4096), NetRxFlags.CsumBlank | NetRxFlags.MoreData);
+        bed.Backend.FillRx(posted[1], frame.AsSpan(4096, 4096), NetRxFlags.MoreData);
+        bed.Backend.FillRx(posted[2], frame.AsSpan(8192), NetRxFlags.None);
+        bed.Backend.PushRx();
+        bed.Settle();
+        Assert.Multiple(() =>
+        {
+            Assert.That(bed.Received.Single(), Is.EqualTo(frame));
+            Assert.That(bed.Instance.Statistics.RxMultiSegment, Is.EqualTo(1));
+            Assert.That(bed.Instance.Statistics.RxCsumBlank, Is.EqualTo(1), "flags come from the first slot");
+        });
+    }
+
+    [Test]
+    public void AChainTheBatchDoesNotFinishIsDropped()
+    {
+        using var bed = new XennetTestBed();
+        bed.Connect();
+        List<NetifRxRequest> posted = bed.Backend.TakeRxRequests();
+        bed.Backend.FillRx(posted[0], XennetTestBed.Frame(4096), NetRxFlags.MoreData);
+        bed.Backend.PushRx();
+        bed.Settle();
+        Assert.Multiple(() =>
+        {
+            Assert.That(bed.Received, Is.Empty);
+            Assert.That(bed.Interface.Counters.InDrops, Is.EqualTo(1));
+            Assert.That(bed.Instance.IsBroken, Is.False);
+        });
+
+        bed.Backend.FillRx(posted[1], XennetTestBed.Frame(60, 2), NetRxFlags.None);
+        bed.Backend.PushRx();
+        bed.Settle();
+        Assert.That(bed.Received.Single(), Is.EqualTo(XennetTestBed.Frame(60, 2)), "the next frame starts afresh");
+    }
+
+    [Test]
+    public void TheRxEventIsSetByTheFinalCheck()
+    {
+        using var bed = new XennetTestBed();
+        bed.Connect();
+        List<NetifRxRequest> posted = bed.Backend.TakeRxRequests();
+        for (int i = 0; i < 3; i++)
+        {
+            bed.Backend.FillRx(posted[i], XennetTestBed.Frame(60), NetRxFlags.None);
+        }
+
+        bed.Backend.PushRx();
+        bed.Settle();
+        Assert.That(TestBackend.ReadRspEvent(bed.Backend.Rx!), Is.EqualTo(new RingIndex(4)));
+    }
+}
