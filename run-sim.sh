@@ -20,6 +20,9 @@ Usage: ./run-sim.sh [command] [options]
   run <scenario> [...]  run one scenario (options: see `./run-sim.sh run --help`)
   <scenario> [...]      shorthand for `run <scenario>`
   all                   run every scenario; fails if any fails
+  up <guest.cfg>... [--traffic ping|udp|none] [--seed N] [--out DIR] [--threaded]
+                        boot dom0 with bridge0 and your own guests from their
+                        xl.cfg files, run traffic between them, report
   xenstored --socket PATH [--guests N]
                         run a standalone XenStore on a Unix socket until stopped
   bench [--quick]       time the hypervisor's hot operations against a memory copy
@@ -106,7 +109,7 @@ case "${1:-}" in
   test) shift; run_tests "$@" ;;
   "") run_host run ;;
   bench) shift; require_dotnet; exec dotnet run -c Release --project "$ROOT/Tests/XvifSim.Benchmarks" -- "$@" ;;
-  list|run|all|xenstored) run_host "$@" ;;
+  list|run|all|up|xenstored) run_host "$@" ;;
   -*) usage >&2; exit 2 ;;
   *) run_host run "$@" ;;
 esac

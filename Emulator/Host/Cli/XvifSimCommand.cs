@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using XvifSim.Host.Scenarios;
 
 namespace XvifSim.Host.Cli;
@@ -6,12 +7,16 @@ namespace XvifSim.Host.Cli;
 /// <summary>The `xvifsim` command line (System.CommandLine).</summary>
 public static class XvifSimCommand
 {
+    /// <summary>The longest --duration: a day of scheduler time, far past any useful run, and well inside what a TimeSpan holds.</summary>
+    private const double MaxDurationSeconds = 86_400;
+
     public static RootCommand Create()
     {
         var root = new RootCommand("XvifSim: Xen's hypervisor interfaces, NetBSD's xvif and xennet drivers, in one process.");
         root.Subcommands.Add(ListCommand());
         root.Subcommands.Add(RunCommand());
         root.Subcommands.Add(AllCommand());
+        root.Subcommands.Add(UpCommand.Create(Seed, Threaded, Out));
         root.Subcommands.Add(XenstoredCommand.Create());
         return root;
     }
@@ -39,16 +44,26 @@ public static class XvifSimCommand
             Description = $"The scenario to run (default: {ScenarioCatalog.Default.Name}); see `list`.",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var seed = new Option<int>("--seed")
+        var duration = new Option<double?>("--duration")
         {
-            Description = "Seed of the deterministic scheduler: the same seed gives the same run.",
-            DefaultValueFactory = _ => 1,
+            Description = "Seconds of scheduler time the traffic phase runs (ping: one echo a second each way); scenarios with a fixed exchange ignore it.",
+
+            // Parsed here rather than checked after System.CommandLine's own
+            // parse, so a value that is no number and one out of range both
+            // end as a parse error, never as an exception from reading it.
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || !(seconds is > 0 and <= MaxDurationSeconds))
+                {
+                    result.AddError($"--duration must be a number of seconds above 0 and at most {MaxDurationSeconds.ToString(CultureInfo.InvariantCulture)}, not '{text}'");
+                    return null;
+                }
+
+                return seconds;
+            },
         };
-        var threaded = new Option<bool>("--threaded")
-        {
-            Description = "Run each vCPU on its own thread in real time instead.",
-        };
-        var run = new Command("run", "Run one scenario and check its expectation.") { scenarioName, seed, threaded, Out };
+        var run = new Command("run", "Run one scenario and check its expectation.") { scenarioName, Seed, Threaded, Out, duration };
         run.SetAction(result =>
         {
             string name = result.GetValue(scenarioName) ?? ScenarioCatalog.Default.Name;
@@ -59,7 +74,16 @@ public static class XvifSimCommand
                 return 2;
             }
 
-            var options = new ScenarioOptions(result.GetValue(seed), result.GetValue(threaded)) { CaptureDirectory = result.GetValue(Out) };
+            if (!PrepareCaptures(result.GetValue(Out)!))
+            {
+                return 2;
+            }
+
+            var options = new ScenarioOptions(result.GetValue(Seed), result.GetValue(Threaded))
+            {
+                CaptureDirectory = result.GetValue(Out),
+                Duration = result.GetValue(duration) is double seconds ? TimeSpan.FromSeconds(seconds) : null,
+            };
             return scenario.Run(options, Console.Out).Passed ? 0 : 1;
         });
         return run;
@@ -70,15 +94,28 @@ public static class XvifSimCommand
         var all = new Command("all", "Run every scenario; fails if any fails.") { Out };
         all.SetAction(result =>
         {
-            var failed = new List<string>();
-            foreach (IScenario scenario in ScenarioCatalog.All)
+            if (!PrepareCaptures(result.GetValue(Out)!))
             {
-                Console.WriteLine($"=== {scenario.Name}");
-                if (!scenario.Run(new ScenarioOptions { CaptureDirectory = result.GetValue(Out) }, Console.Out).Passed)
-                {
-                    failed.Add(scenario.Name);
-                }
+                return 2;
             }
+
+            var failed = new List<string>();
+            TerminalProgress.Run([.. ScenarioCatalog.All.Select(s => s.Name)], progress =>
+            {
+                foreach (IScenario scenario in ScenarioCatalog.All)
+                {
+                    TextWriter output = progress.Begin(scenario.Name);
+                    output.WriteLine($"=== {scenario.Name}");
+                    if (!scenario.Run(new ScenarioOptions { CaptureDirectory = result.GetValue(Out) }, output).Passed)
+                    {
+                        failed.Add(scenario.Name);
+                    }
+
+                    progress.End();
+                }
+
+                return failed.Count;
+            });
 
             Console.WriteLine(failed.Count == 0
                 ? $"all {ScenarioCatalog.All.Count} scenarios passed"
@@ -87,6 +124,37 @@ public static class XvifSimCommand
         });
         return all;
     }
+
+    /// <summary>
+    /// Makes the --out directory before anything boots, so a path that cannot
+    /// hold captures is one clear error rather than an exception mid-run.
+    /// </summary>
+    internal static bool PrepareCaptures(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            Console.Error.WriteLine($"xvifsim: --out '{directory}': cannot create the capture directory: {e.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>--seed, shared by `run` and `up`.</summary>
+    private static readonly Option<int> Seed = new("--seed")
+    {
+        Description = "Seed of the deterministic scheduler: the same seed gives the same run.",
+        DefaultValueFactory = _ => 1,
+    };
+
+    /// <summary>--threaded, shared by `run` and `up`.</summary>
+    private static readonly Option<bool> Threaded = new("--threaded")
+    {
+        Description = "Run each vCPU on its own thread in real time instead.",
+    };
 
     /// <summary>--out: where Captures/&lt;scenario&gt;/ goes (default $XVIFSIM_CAPTURES, else ./Captures).</summary>
     private static readonly Option<string> Out = new("--out")

@@ -7,7 +7,8 @@ namespace XvifSim.Host.Scenarios;
 /// <summary>
 /// The default scenario: dom0 with bridge0 at 10.0.0.1, one guest whose
 /// xennet0 connects to xvif1i0 in the bridge; the guest pings dom0 and dom0
-/// pings the guest, three echoes each way, every one answered.
+/// pings the guest, three echoes each way, every one answered. With a
+/// duration, each way sends one echo a second for that long instead.
 /// </summary>
 public sealed class PingScenario : IScenario
 {
@@ -20,6 +21,9 @@ public sealed class PingScenario : IScenario
     public ScenarioResult Run(ScenarioOptions options, TextWriter output)
     {
         var failures = new List<string>();
+
+        // ping(8) sends one echo a second, the first at once: a run of S seconds holds ceil(S) of them.
+        int count = options.Duration is TimeSpan duration ? Math.Max(1, (int)Math.Ceiling(duration.TotalSeconds)) : Count;
         using var xen = new SimulatedXen(options, Name);
         output.WriteLine($"ping: dom0 (bridge0 {SimulatedXen.Dom0Address}) and guest1 on the {options.SchedulerName} scheduler");
         GuestSystem guest = xen.StartGuest(new GuestConfig("guest1") { Vifs = [new VifSpec { Mac = "00:16:3e:12:34:56" }] }, IPv4Address.Parse("10.0.0.2"));
@@ -29,10 +33,10 @@ public sealed class PingScenario : IScenario
         }
         else
         {
-            int fromGuest = PingExchange.Run(xen.Machine.Scheduler, guest.Kernel, guest.Ip!, SimulatedXen.Dom0Address, Count, 0x4701, output);
-            int fromDom0 = PingExchange.Run(xen.Machine.Scheduler, xen.Dom0.Kernel, xen.Dom0.Ip, guest.Address, Count, 0x4700, output);
-            Expect(failures, fromGuest == Count, $"guest1 -> dom0: {fromGuest} of {Count} echoes answered");
-            Expect(failures, fromDom0 == Count, $"dom0 -> guest1: {fromDom0} of {Count} echoes answered");
+            int fromGuest = PingExchange.Run(xen.Machine.Scheduler, guest.Kernel, guest.Ip!, SimulatedXen.Dom0Address, count, 0x4701, output);
+            int fromDom0 = PingExchange.Run(xen.Machine.Scheduler, xen.Dom0.Kernel, xen.Dom0.Ip, guest.Address, count, 0x4700, output);
+            Expect(failures, fromGuest == count, $"guest1 -> dom0: {fromGuest} of {count} echoes answered");
+            Expect(failures, fromDom0 == count, $"dom0 -> guest1: {fromDom0} of {count} echoes answered");
         }
 
         IReadOnlyList<string> held = xen.DestroyGuests(TimeSpan.FromSeconds(5));
