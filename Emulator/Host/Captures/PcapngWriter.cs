@@ -29,6 +29,13 @@ public sealed class PcapngWriter : IDisposable
     private const ushort EpbFlags = 2;
 
     private readonly Stream _stream;
+
+    // all.pcapng is one file for every domain: under the threaded scheduler
+    // each domain's vCPU thread taps its own interfaces, so blocks from
+    // several threads meet here. Without this the shared block buffer and the
+    // stream were written concurrently (torn blocks, and a BufferedFileStream
+    // exception that crashed whichever domain's vCPU was tapping).
+    private readonly Lock _lock = new();
     private readonly byte[] _block = new byte[32 + 65536 + 16];
     private uint _interfaces;
 
@@ -48,6 +55,7 @@ public sealed class PcapngWriter : IDisposable
     /// <summary>Adds an interface; returns its id for <see cref="WritePacket"/>.</summary>
     public uint AddInterface(string name, string description, ReadOnlySpan<byte> mac, uint snapLength)
     {
+        using Lock.Scope scope = _lock.EnterScope();
         var block = new BlockBuilder(_block);
         block.U16(LinkTypeEthernet);
         block.U16(0);
@@ -64,6 +72,7 @@ public sealed class PcapngWriter : IDisposable
     /// <summary>Writes one frame seen on <paramref name="interfaceId"/> at <paramref name="timeNs"/>; <paramref name="inbound"/> picks the epb_flags direction.</summary>
     public void WritePacket(uint interfaceId, ulong timeNs, ReadOnlySpan<byte> frame, bool inbound)
     {
+        using Lock.Scope scope = _lock.EnterScope();
         var block = new BlockBuilder(_block);
         block.U32(interfaceId);
         block.U32((uint)(timeNs >> 32));
@@ -81,6 +90,7 @@ public sealed class PcapngWriter : IDisposable
 
     public void Dispose()
     {
+        using Lock.Scope scope = _lock.EnterScope();
         _stream.Flush();
         _stream.Dispose();
     }

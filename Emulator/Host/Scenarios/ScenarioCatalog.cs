@@ -4,7 +4,8 @@ namespace XvifSim.Host.Scenarios;
 public static class ScenarioCatalog
 {
     public static IReadOnlyList<IScenario> All { get; } =
-        [new PingScenario(), new GuestToGuestScenario(), BadMacScenario.Invalid, BadMacScenario.Missing, new CoreDemoScenario()];
+        [new PingScenario(), new GuestToGuestScenario(), BadMacScenario.Invalid, BadMacScenario.Missing, new CoreDemoScenario(),
+        new ArpScenario(), new UdpStreamScenario(), new JumboScenario(), new ManyGuestsScenario(), new ReplayScenario()];
 
     public static IScenario Default => All[0];
 

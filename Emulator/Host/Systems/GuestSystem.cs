@@ -22,7 +22,8 @@ public sealed class GuestSystem
         Kernel = new GuestKernel(domain.Hypercalls, domain.Name);
         Store = new XenbusClient(Kernel);
         Bus = new XenbusBus(Kernel, Store, isBackend: false);
-        Bus.Register(new XennetDriver(Bus));
+        Xennet = new XennetDriver(Bus);
+        Bus.Register(Xennet);
         Kernel.Interfaces.Changed += (iface, attached) =>
         {
             if (attached && iface.Name == "xennet0")
@@ -43,6 +44,9 @@ public sealed class GuestSystem
     public XenbusClient Store { get; }
 
     public XenbusBus Bus { get; }
+
+    /// <summary>The xennet driver on this guest's bus: its instances carry the driver's statistics.</summary>
+    public XennetDriver Xennet { get; }
 
     /// <summary>The IP stack on xennet0, once it attached.</summary>
     public IpStack? Ip { get; private set; }

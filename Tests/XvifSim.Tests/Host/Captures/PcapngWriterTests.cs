@@ -76,6 +76,44 @@ public class PcapngWriterTests
         Assert.That(file[epb..], Is.EqualTo(expected));
     }
 
+    /// <summary>
+    /// Regression: under the threaded scheduler every domain's vCPU thread
+    /// taps into the one all.pcapng; unsynchronised, blocks tore and the
+    /// stream threw inside a vCPU, crashing that domain (seen in udp-stream).
+    /// </summary>
+    [Test]
+    public void PacketsFromManyThreadsStayWholeBlocks()
+    {
+        const int Threads = 4;
+        const int PerThread = 2000;
+        byte[] file = Write(w =>
+        {
+            uint id = w.AddInterface("guest1/xennet0", "x", new byte[6], 65535);
+            Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, t =>
+            {
+                byte[] frame = new byte[60 + t];
+                for (int i = 0; i < PerThread; i++)
+                {
+                    w.WritePacket(id, (ulong)i, frame, inbound: t % 2 == 0);
+                }
+            });
+        });
+
+        int offset = 0;
+        int packets = 0;
+        while (offset < file.Length)
+        {
+            uint type = BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(offset));
+            int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(offset + 4));
+            Assert.That(length, Is.GreaterThan(0).And.LessThanOrEqualTo(file.Length - offset), $"block at {offset}");
+            Assert.That(BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(offset + length - 4)), Is.EqualTo((uint)length), $"trailing length of the block at {offset}");
+            packets += type == PcapngWriter.EnhancedPacketBlock ? 1 : 0;
+            offset += length;
+        }
+
+        Assert.That(packets, Is.EqualTo(Threads * PerThread));
+    }
+
     private static bool Contains(byte[] haystack, byte[] needle) =>
         haystack.AsSpan().IndexOf(needle) >= 0;
 
