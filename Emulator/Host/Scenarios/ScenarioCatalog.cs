@@ -4,7 +4,7 @@ namespace XvifSim.Host.Scenarios;
 public static class ScenarioCatalog
 {
     public static IReadOnlyList<IScenario> All { get; } =
-        [new PingScenario(), new GuestToGuestScenario(), BadMacScenario.Invalid, BadMacScenario.Missing, new CoreDemoScenario()];
+        [new PingScenario(), new GuestToGuestScenario(), BadMacScenario.Invalid, BadMacScenario.Missing, new CoreDemoScenario(), new HotplugScenario(), new SuspendResumeScenario(), new RxStarvationScenario()];
 
     public static IScenario Default => All[0];
 
