@@ -25,11 +25,16 @@ public static class VifLifecycle
         return Hotplug(xen, guest, handle, output);
     }
 
-    /// <summary>Waits for the backend's InitWait, then runs the hotplug script with 2.</summary>
+    /// <summary>
+    /// Waits for the backend's InitWait, then runs the hotplug script with 2.
+    /// The guest is running, so its frontend may have answered and the
+    /// backend gone on to Connected before the toolstack looks: that counts
+    /// too (the script is still what puts the vif on the bridge).
+    /// </summary>
     public static bool Hotplug(SimulatedXen xen, GuestSystem guest, int handle, TextWriter output)
     {
         string state = $"{Libxl.BackendPath(guest.Kernel.DomId, handle)}/state";
-        if (!xen.Machine.Scheduler.RunUntil(() => xen.ReadKey(state) == "2", Limit))
+        if (!xen.Machine.Scheduler.RunUntil(() => xen.ReadKey(state) is "2" or "4", Limit))
         {
             output.WriteLine($"{guest.Name} vif {handle}: backend did not reach InitWait (state {xen.ReadKey(state) ?? "missing"})");
             return false;
