@@ -49,6 +49,13 @@ public sealed class XennetDriver(XenbusBus bus) : IXenbusDriver
             return;
         }
 
+        if (instance.Status == XennetBackendStatus.Suspended)
+        {
+            // A suspended guest does not run: whatever the backend does
+            // meanwhile (the toolstack replaces it) is read afresh at resume.
+            return;
+        }
+
         if (state == XenbusState.Closed)
         {
             // xenbus_probe's otherend_changed: the other end's Closed detaches

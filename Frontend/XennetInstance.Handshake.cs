@@ -87,15 +87,25 @@ public sealed partial class XennetInstance
                 await _device.SwitchStateAsync(XenbusState.Closed);
                 break;
             case XenbusState.InitWait:
-                if (Status is XennetBackendStatus.Connected or XennetBackendStatus.Suspended || _txRing is null)
+                if (Status is XennetBackendStatus.Connected or XennetBackendStatus.Suspended || _txRing is null || _handshaking)
                 {
                     break;
                 }
 
-                if (await TalkToBackendAsync())
+                // The watch can report InitWait again while a handshake (or a
+                // resume) awaits the store: the handshake runs once.
+                _handshaking = true;
+                try
                 {
-                    await _device.SwitchStateAsync(XenbusState.Connected);
-                    Start();
+                    if (await TalkToBackendAsync())
+                    {
+                        await _device.SwitchStateAsync(XenbusState.Connected);
+                        Start();
+                    }
+                }
+                finally
+                {
+                    _handshaking = false;
                 }
 
                 break;

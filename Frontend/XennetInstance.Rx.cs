@@ -204,11 +204,40 @@ public sealed partial class XennetInstance
         _rxChainRejected = false;
     }
 
-    /// <summary>xennet_rx_free_req: the id is free again; once 204 are free (and connected), post them all.</summary>
+    /// <summary>Refills are paused by <see cref="PauseRxRefill"/>.</summary>
+    public bool RxRefillPaused { get; private set; }
+
+    /// <summary>RX request ids the backend can fill now (posted, not yet answered).</summary>
+    public int RxPosted => RxSlots - _rxFreeCount;
+
+    /// <summary>
+    /// Fault injection, not a NetBSD behaviour: stop posting RX buffers, as a
+    /// guest starved of memory (or wedged) would, so the buffers already
+    /// posted are used up and the backend has to queue, then drop. Responses
+    /// are still consumed. Runs on the guest's vCPU.
+    /// </summary>
+    public void PauseRxRefill() => RxRefillPaused = true;
+
+    /// <summary>
+    /// Ends <see cref="PauseRxRefill"/> and posts every free buffer at once,
+    /// without notifying unless the ring asks (frontends do not notify the
+    /// backend of new RX buffers: it finds them on its next event or
+    /// watchdog). Runs on the guest's vCPU.
+    /// </summary>
+    public void ResumeRxRefill()
+    {
+        RxRefillPaused = false;
+        if (Status == XennetBackendStatus.Connected && !IsBroken)
+        {
+            PostRxBuffers();
+        }
+    }
+
+    /// <summary>xennet_rx_free_req: the id is free again; once 204 are free (and connected, refills not paused), post them all.</summary>
     private void FreeRxSlot(ushort id)
     {
         _rxFree[_rxFreeCount++] = id;
-        if (_rxFreeCount >= RxRefillThreshold && Status == XennetBackendStatus.Connected)
+        if (_rxFreeCount >= RxRefillThreshold && Status == XennetBackendStatus.Connected && !RxRefillPaused)
         {
             PostRxBuffers();
         }

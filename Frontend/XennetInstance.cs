@@ -18,7 +18,9 @@ namespace XvifSim.Frontend;
 /// read-only grants and multi-slot chains when the backend offers
 /// feature-sg, csum_blank / data_validated flags, RX chains reassembled,
 /// NetBSD's TX event threshold and RX final check, backend Closing → Closed,
-/// forced detach, suspend and resume.
+/// forced detach, suspend and resume (the toolstack replaces the backend
+/// meanwhile; see XennetInstance.Suspend.cs), and a fault-injection hook that
+/// stops RX refills (<see cref="PauseRxRefill"/>).
 /// </para>
 /// <para>
 /// Hardening (Linux netfront, not in NetBSD): a response count beyond what

@@ -10,12 +10,20 @@ namespace XvifSim.Host.Captures;
 /// description, so Wireshark's interface column tells where a frame was
 /// seen. It taps each interface it is given; every frame that crosses one is
 /// written once to its file and once to all.pcapng.
+/// <para>
+/// A file belongs to an interface name for the whole run: when a domain's
+/// interface goes and comes back under the same name (network-detach and
+/// -attach, a backend recreated at resume), the new interface is tapped into
+/// the file and the all.pcapng interface already open for that name, so the
+/// frames before and after stay in one file (reopening would truncate it).
+/// </para>
 /// </summary>
 public sealed class CaptureSession : IDisposable
 {
     private readonly Func<ulong> _clock;
     private readonly PcapngWriter _all;
     private readonly List<Tap> _taps = [];
+    private readonly Dictionary<string, Tap> _byName = new(StringComparer.Ordinal);
 
     public CaptureSession(string directory, Func<ulong> clock)
     {
@@ -32,16 +40,23 @@ public sealed class CaptureSession : IDisposable
     public IReadOnlyList<(string Name, string Path, long Frames)> Files =>
         [.. _taps.Select(t => (t.Name, t.File.Path, t.File.Frames))];
 
-    /// <summary>Starts capturing <paramref name="iface"/> of <paramref name="domain"/>.</summary>
+    /// <summary>Starts capturing <paramref name="iface"/> of <paramref name="domain"/>, into the file of its name if it had one.</summary>
     public void Attach(string domain, NetworkInterface iface, string description)
     {
         string name = $"{domain}/{iface.Name}";
+        if (_byName.TryGetValue(name, out Tap? existing))
+        {
+            iface.AddTap(existing);
+            return;
+        }
+
         var file = new PcapFileTap(System.IO.Path.Combine(Directory, $"{domain}.{iface.Name}.pcap"), _clock);
         Span<byte> mac = stackalloc byte[6];
         iface.Mac.CopyTo(mac);
         uint id = _all.AddInterface(name, description, mac, 65535);
         var tap = new Tap(name, file, _all, id, _clock);
         _taps.Add(tap);
+        _byName.Add(name, tap);
         iface.AddTap(tap);
     }
 

@@ -4,8 +4,11 @@ namespace XvifSim.Host.Scenarios;
 public static class ScenarioCatalog
 {
     public static IReadOnlyList<IScenario> All { get; } =
-        [new PingScenario(), new GuestToGuestScenario(), BadMacScenario.Invalid, BadMacScenario.Missing, new CoreDemoScenario(),
-        new ArpScenario(), new UdpStreamScenario(), new JumboScenario(), new ManyGuestsScenario(), new ReplayScenario()];
+        [
+            new PingScenario(), new GuestToGuestScenario(), new ArpScenario(), new UdpStreamScenario(), new JumboScenario(),
+            BadMacScenario.Invalid, BadMacScenario.Missing, new HotplugScenario(), new SuspendResumeScenario(),
+            new RxStarvationScenario(), new ManyGuestsScenario(), new ReplayScenario(), new CoreDemoScenario(),
+        ];
 
     public static IScenario Default => All[0];
 

@@ -9,7 +9,8 @@ namespace XvifSim.Host.Systems;
 /// <summary>
 /// A guest as the scenarios boot it: its kernel and the xenbus bus probing
 /// <c>device/</c> with the xennet driver registered. When xennet0 attaches,
-/// the guest configures it as its rc.conf would: an address and UP.
+/// the guest configures it as its rc.conf would: an address and UP; when it
+/// detaches (network-detach), the address goes with it.
 /// </summary>
 public sealed class GuestSystem
 {
@@ -26,12 +27,20 @@ public sealed class GuestSystem
         Bus.Register(Xennet);
         Kernel.Interfaces.Changed += (iface, attached) =>
         {
-            if (attached && iface.Name == "xennet0")
+            if (iface.Name != "xennet0")
             {
-                Ip = new IpStack(iface, Address, 24, () => Kernel.Hypercalls.Vcpu.SystemTimeNs);
-                iface.IsUp = true;
-                Dom0System.PollEverySecond(Kernel, Ip);
+                return;
             }
+
+            if (!attached)
+            {
+                // network-detach: the address goes with the interface, so the guest has no route until xennet0 is back.
+                Ip = null;
+                return;
+            }
+
+            Ip = new IpStack(iface, Address, 24, () => Kernel.Hypercalls.Vcpu.SystemTimeNs);
+            iface.IsUp = true;
         };
     }
 
@@ -45,18 +54,36 @@ public sealed class GuestSystem
 
     public XenbusBus Bus { get; }
 
-    /// <summary>The xennet driver on this guest's bus: its instances carry the driver's statistics.</summary>
+    /// <summary>The xennet driver: its instances carry the driver's statistics, suspend/resume and fault injection.</summary>
     public XennetDriver Xennet { get; }
 
-    /// <summary>The IP stack on xennet0, once it attached.</summary>
+    /// <summary>The IP stack on xennet0 while it is attached.</summary>
     public IpStack? Ip { get; private set; }
 
     public NetworkInterface? Xennet0 => Kernel.Interfaces.Find("xennet0");
 
     public bool Booted => _booted;
 
+    /// <summary>
+    /// arptimer, as dom0's: the stack's periodic work every second. One timer
+    /// from boot for the guest's life, polling whichever stack xennet0 has at
+    /// the time (network-attach makes a new one), so what the guest holds for
+    /// itself does not change with its vifs.
+    /// </summary>
+    private void PollEverySecond()
+    {
+        Guest.Timers.GuestTimer? timer = null;
+        timer = Kernel.Timers.Create(() =>
+        {
+            Ip?.Poll();
+            timer!.Start(TimeSpan.FromSeconds(1));
+        });
+        timer.Start(TimeSpan.FromSeconds(1));
+    }
+
     public void Boot() => Kernel.Run(async () =>
     {
+        PollEverySecond();
         await Bus.StartAsync();
         _booted = true;
     });

@@ -64,6 +64,33 @@ public class CaptureSessionTests
         });
     }
 
+    [Test]
+    public void AnInterfaceThatComesBackUnderItsNameKeepsItsFileAndItsPcapngInterface()
+    {
+        ulong now = 1_000_000_001;
+        using (var session = new CaptureSession(_dir, () => now))
+        {
+            var first = new NetworkInterface("xennet0", new MacAddress(0x0016_3E00_0001), new NullDriver()) { IsUp = true, IsRunning = true };
+            session.Attach("guest1", first, "xennet0 of guest1");
+            first.Send(Frame(0xAA, 60));
+            now += 1000;
+
+            // network-detach and -attach: a new interface object, the same name.
+            var second = new NetworkInterface("xennet0", new MacAddress(0x0016_3E00_0001), new NullDriver()) { IsUp = true, IsRunning = true };
+            session.Attach("guest1", second, "xennet0 of guest1");
+            second.Send(Frame(0xBB, 70));
+            Assert.That(session.Files, Has.Count.EqualTo(1));
+        }
+
+        string pcap = Tshark("-r", Path.Combine(_dir, "guest1.xennet0.pcap"), "-T", "fields", "-e", "frame.len");
+        string all = Tshark("-r", Path.Combine(_dir, "all.pcapng"), "-T", "fields", "-e", "frame.interface_id", "-e", "frame.len");
+        Assert.Multiple(() =>
+        {
+            Assert.That(pcap.Trim().Split('\n'), Is.EqualTo(new[] { "60", "70" }), "both frames, in one file");
+            Assert.That(all.Trim().Split('\n'), Is.EqualTo(new[] { "0\t60", "0\t70" }), "one pcapng interface for the name");
+        });
+    }
+
     private static string Tshark(params string[] args)
     {
         if (!File.Exists("/usr/bin/tshark"))
