@@ -21,6 +21,7 @@ public sealed class SimulatedXen : IDisposable
 
     private readonly List<GuestSystem> _guests = [];
     private readonly List<string> _toolstackLog = [];
+    private readonly List<(string Domain, NetworkInterface Iface)> _seen = [];
 
     /// <summary>What dom0 holds for itself once booted (its timer's VIRQ port): not a guest's leftovers.</summary>
     private readonly HashSet<string> _dom0Baseline;
@@ -36,8 +37,10 @@ public sealed class SimulatedXen : IDisposable
         {
             Captures = new CaptureSession(Path.Combine(root, scenario), () => Machine.Scheduler.NowNs);
             Captures.Attach("dom0", Dom0.Bridge.Local, "bridge0 in dom0: the learning bridge and dom0's own address");
-            Tap("dom0", Dom0.Kernel.Interfaces);
         }
+
+        _seen.Add(("dom0", Dom0.Bridge.Local));
+        Track("dom0", Dom0.Kernel.Interfaces);
 
         Libxl = new Libxl(Machine, Store, new VifBridgeScript(Dom0, Machine.Scheduler), _toolstackLog.Add);
         Dom0.Boot();
@@ -77,10 +80,7 @@ public sealed class SimulatedXen : IDisposable
     {
         Domain domain = Libxl.CreateGuest(config);
         var guest = new GuestSystem(domain, address);
-        if (Captures is not null)
-        {
-            Tap(domain.Name, guest.Kernel.Interfaces);
-        }
+        Track(domain.Name, guest.Kernel.Interfaces);
 
         _guests.Add(guest);
         for (int handle = 0; handle < config.Vifs.Count; handle++)
@@ -131,10 +131,12 @@ public sealed class SimulatedXen : IDisposable
 
     public string? ReadKey(string path) => Store.Read(path, out string value) == Errno.Ok ? value : null;
 
-    /// <summary>Every interface of every domain, dom0 first.</summary>
-    public IEnumerable<(string Domain, NetworkInterface Iface)> Interfaces() =>
-        Dom0.Kernel.Interfaces.All.Select(i => ("dom0", i))
-            .Concat(_guests.SelectMany(g => g.Kernel.Interfaces.All.Select(i => (g.Name, i))));
+    /// <summary>
+    /// Every interface any domain attached during the run, in order, including
+    /// those since detached (a destroyed guest's vif still has a line in the
+    /// summary; a re-attached one has a line per attachment).
+    /// </summary>
+    public IReadOnlyList<(string Domain, NetworkInterface Iface)> Interfaces() => _seen;
 
     /// <summary>Prints each domain's kernel log, the toolstack's log, and the interface table.</summary>
     public void Report(TextWriter output)
@@ -166,12 +168,16 @@ public sealed class SimulatedXen : IDisposable
         Machine.Dispose();
     }
 
-    private void Tap(string domain, InterfaceTable interfaces) =>
+    /// <summary>Records each interface a domain attaches and starts capturing it at once, before its first frame.</summary>
+    private void Track(string domain, InterfaceTable interfaces) =>
         interfaces.Changed += (iface, attached) =>
         {
-            if (attached && iface.Name != "bridge0")
+            if (!attached || iface.Name == "bridge0")
             {
-                Captures!.Attach(domain, iface, $"{iface.Name} of {domain}");
+                return;
             }
+
+            _seen.Add((domain, iface));
+            Captures?.Attach(domain, iface, $"{iface.Name} of {domain}");
         };
 }
