@@ -97,14 +97,17 @@ internal sealed class TestFrontend
         Assert.That(_h.WaitForBackendState(DomId, Handle, 4), "the backend did not reach Connected");
     }
 
-    /// <summary>A data page holding <paramref name="data"/> at <paramref name="offset"/>, granted read-only to dom0.</summary>
-    public GrantRef GrantData(byte[] data, int offset) => _h.On(Kernel, () =>
+    /// <summary>A data page holding <paramref name="data"/> at <paramref name="offset"/>, granted read-only to dom0 (or, for a hostile test, to <paramref name="to"/>).</summary>
+    public GrantRef GrantData(byte[] data, int offset, DomId? to = null) => GrantPage(data, offset, readOnly: true, to).Gref;
+
+    /// <summary>A page holding <paramref name="data"/> at <paramref name="offset"/>, granted to <paramref name="to"/> (dom0 by default) with the access asked for.</summary>
+    public (Gfn Page, GrantRef Gref) GrantPage(byte[] data, int offset, bool readOnly, DomId? to = null) => _h.On(Kernel, () =>
     {
         Gfn page = Kernel.Pages.Allocate();
         data.CopyTo(Kernel.Hypercalls.Memory.Page(page), offset);
-        Assert.That(Kernel.Grants.TryGrantForeignAccess(DomId.Dom0, page, readOnly: true, out GrantRef gref));
+        Assert.That(Kernel.Grants.TryGrantForeignAccess(to ?? DomId.Dom0, page, readOnly, out GrantRef gref));
         _grants.Add((page, gref));
-        return gref;
+        return (page, gref);
     });
 
     /// <summary>Puts <paramref name="requests"/> on the TX ring, pushes and notifies (when asked to by the ring, or always).</summary>
@@ -195,6 +198,27 @@ internal sealed class TestFrontend
         }
     });
 
+    /// <summary>
+    /// Posts RX requests as given (any id, any gref: a hostile frontend), pushes and notifies.
+    /// A request with a page has its buffer remembered under its id for <see cref="TakeRx"/>.
+    /// </summary>
+    public void PostRxRaw(params (ushort Id, GrantRef Gref, Gfn? Page)[] requests) => _h.On(Kernel, () =>
+    {
+        foreach ((ushort id, GrantRef gref, Gfn? page) in requests)
+        {
+            if (page is { } buffer)
+            {
+                _rxBuffers[id] = buffer;
+            }
+
+            new NetifRxRequest { Id = id, Gref = gref }.Write(Rx.NextRequest());
+            Rx.ReqProdPvt += 1;
+        }
+
+        Rx.PushRequestsAndCheckNotify();
+        Kernel.Events.Notify(Port);
+    });
+
     public void Notify() => _h.On(Kernel, () => { Kernel.Events.Notify(Port); });
 
     public uint RxPending => new RingIndex(SharedBits.ReadU32(Rx.Page, SharedRing.RspProdOffset)) - Rx.RspCons;
@@ -207,8 +231,8 @@ internal sealed class TestFrontend
         for (; Rx.RspCons != prod; Rx.RspCons += 1)
         {
             var rsp = NetifRxResponse.Read(Rx.Page.AsSpan(Rx.EntryOffset(Rx.RspCons), NetifRxResponse.Size));
-            byte[] page = Kernel.Hypercalls.Memory.Page(_rxBuffers[rsp.Id]);
-            responses.Add((rsp, rsp.Status > 0 ? page.AsSpan(rsp.Offset, rsp.Status).ToArray() : []));
+            bool known = _rxBuffers.TryGetValue(rsp.Id, out Gfn buffer);
+            responses.Add((rsp, rsp.Status > 0 && known ? Kernel.Hypercalls.Memory.Page(buffer).AsSpan(rsp.Offset, rsp.Status).ToArray() : []));
         }
 
         return responses;

@@ -22,12 +22,14 @@ internal sealed class XvifHarness : IDisposable
     public const string GuestMac = "00:16:3e:12:34:56";
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
 
-    public XvifHarness(bool threaded = false, int seed = 1, XvifOptions? options = null)
+    /// <param name="dom0Hypercalls">Wraps dom0's hypercall facade before its kernel gets it (the hostile tests interpose on grant copies).</param>
+    public XvifHarness(bool threaded = false, int seed = 1, XvifOptions? options = null, Func<IHypercalls, IHypercalls>? dom0Hypercalls = null)
     {
         Machine = new Machine(threaded ? new ThreadedScheduler() : new DeterministicScheduler(seed));
         Store = new XsHostClient(Machine.XenStore.Core);
         DomainDirectories.WriteDom0(Store);
-        Dom0 = new GuestKernel(Machine.Dom0.Hypercalls, "dom0");
+        IHypercalls dom0Calls = Machine.Dom0.Hypercalls;
+        Dom0 = new GuestKernel(dom0Hypercalls is null ? dom0Calls : dom0Hypercalls(dom0Calls), "dom0");
         Dom0Store = new XenbusClient(Dom0);
         Bus = new XenbusBus(Dom0, Dom0Store, isBackend: true);
         Driver = new XvifDriver(Dom0, Bus, options);
