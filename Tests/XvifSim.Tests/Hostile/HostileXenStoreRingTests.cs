@@ -81,6 +81,37 @@ public sealed class HostileXenStoreRingTests
     }
 
     [Test]
+    public void AReqProdGoingBackwardsStopsTheRingWithError2()
+    {
+        // prod - cons wraps to nearly 2^32: more unread bytes than the ring holds.
+        _raw.Send(RawXsRing.Message(XsdSockmsgType.Read, 1, "name"));
+        _bed.Settle();
+        Assert.That(_raw.Take(), Has.Count.EqualTo(1));
+        _raw.ReqProd = _raw.ReqCons - 1;
+        Assert.That(_raw.Notify(), Is.EqualTo(Errno.Ok));
+        _bed.RunUntil(() => _raw.Error != XenstoreRingError.None, "the error field is set");
+
+        Assert.That(_raw.Error, Is.EqualTo(XenstoreRingError.RingIdx));
+        AssertBystanderServed();
+    }
+
+    [Test]
+    public void APayloadLengthOfUintMaxStopsTheRingWithError3()
+    {
+        Send(Header(XsdSockmsgType.Read, uint.MaxValue));
+        _bed.RunUntil(() => _raw.Error != XenstoreRingError.None, "the error field is set");
+
+        Assert.That(_raw.Error, Is.EqualTo(XenstoreRingError.Proto));
+        AssertBystanderServed();
+    }
+
+    [Test]
+    public void AWatchWithoutATokenIsEinval()
+    {
+        AssertError(Raw(XsdSockmsgType.Watch, Args("data")), "EINVAL");
+    }
+
+    [Test]
     public void AReadWhosePathHasNoNulIsEinval()
     {
         AssertError(Raw(XsdSockmsgType.Read, Encoding.ASCII.GetBytes("name")), "EINVAL");
