@@ -25,6 +25,10 @@ Usage: ./run-sim.sh [command] [options]
                         xl.cfg files, run traffic between them, report
   xenstored --socket PATH [--guests N]
                         run a standalone XenStore on a Unix socket until stopped
+  soak [--guests N] [--seconds S] [--deterministic] [--seed N]
+                        N guests (64), mixed UDP traffic and random attach,
+                        detach and suspend/resume for S seconds (60, threaded);
+                        reports frames, drops by reason and anything left held
   bench [--quick]       time the hypervisor's hot operations against a memory copy
   test                  install the test prerequisites, run `dotnet test`, and
                         print the line `N passed, N failed, N skipped`
@@ -109,7 +113,7 @@ case "${1:-}" in
   test) shift; run_tests "$@" ;;
   "") run_host run ;;
   bench) shift; require_dotnet; exec dotnet run -c Release --project "$ROOT/Tests/XvifSim.Benchmarks" -- "$@" ;;
-  list|run|all|up|xenstored) run_host "$@" ;;
+  list|run|all|up|xenstored|soak) run_host "$@" ;;
   -*) usage >&2; exit 2 ;;
   *) run_host run "$@" ;;
 esac

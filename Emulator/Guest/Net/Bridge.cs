@@ -69,6 +69,13 @@ public sealed class Bridge : INetDriver
     /// <summary>Frames dropped by the bridge: multicast source, destination on the input port, or bridge0 down.</summary>
     public long Dropped { get; private set; }
 
+    /// <summary>
+    /// Frames flooded with no member to take them (the destination's port has
+    /// gone, e.g. its vif was detached, and the only member left is the input
+    /// port): without this count such a frame would vanish unaccounted.
+    /// </summary>
+    public long FloodedToNone { get; private set; }
+
     /// <summary>Addresses not learned because the table was full of live entries.</summary>
     public long LearnFailures { get; private set; }
 
@@ -186,12 +193,19 @@ public sealed class Bridge : INetDriver
         }
 
         Flooded++;
+        int sentTo = 0;
         foreach (NetworkInterface member in _members)
         {
             if (member != inPort)
             {
                 member.Send(frame, checksumBlank);
+                sentTo++;
             }
+        }
+
+        if (sentTo == 0 && !destination.IsMulticast)
+        {
+            FloodedToNone++;
         }
     }
 

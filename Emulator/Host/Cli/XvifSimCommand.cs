@@ -18,6 +18,7 @@ public static class XvifSimCommand
         root.Subcommands.Add(AllCommand());
         root.Subcommands.Add(UpCommand.Create(Seed, Threaded, Out));
         root.Subcommands.Add(XenstoredCommand.Create());
+        root.Subcommands.Add(SoakCommand.Create(Seed));
         return root;
     }
 

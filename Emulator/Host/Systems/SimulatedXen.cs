@@ -127,6 +127,20 @@ public sealed class SimulatedXen : IDisposable
         return Leftovers();
     }
 
+    /// <summary>
+    /// xl destroy of one guest mid-run: it leaves <see cref="Guests"/>, so a
+    /// later <see cref="DestroyGuests"/> does not destroy it twice (the
+    /// domain is gone and libxl would not find it).
+    /// </summary>
+    public void DestroyGuest(GuestSystem guest)
+    {
+        Libxl.DestroyGuest(guest.Kernel.DomId);
+        _guests.Remove(guest);
+    }
+
+    /// <summary>What is held beyond dom0's own baseline now (no waiting).</summary>
+    public IReadOnlyList<string> Held() => Leftovers();
+
     private List<string> Leftovers() => [.. Machine.Outstanding().Where(o => !_dom0Baseline.Contains(o))];
 
     public string? ReadKey(string path) => Store.Read(path, out string value) == Errno.Ok ? value : null;

@@ -1,0 +1,92 @@
+namespace XvifSim.Host.Soak;
+
+/// <summary>
+/// What a soak saw: datagrams per kind, drops by reason, the reconciliation
+/// and what was left held. <see cref="Passed"/> when nothing is held and the
+/// counters reconcile: attempted = received + dropped + residual, where the
+/// residual is what torn-down rings took (at most
+/// <see cref="TornDownBound"/> per teardown) and frames flooded to a
+/// destination that had gone (every other guest discarded a copy as not
+/// for it: at most <see cref="NotForUsCopies"/>), give or take the ARP
+/// frames, which share the path and its drop counters. Exact per-frame
+/// accounting holds in the fault tests, where one stream runs alone; here
+/// the residual is checked against these bounds.
+/// </summary>
+public sealed class SoakReport
+{
+    /// <summary>RX ring (256) + xvif's RX queue (512) + TX ring (256): the most one torn-down connection can hold.</summary>
+    public const long TornDownBound = 256 + 512 + 256;
+
+    public required SoakOptions Options { get; init; }
+
+    public long GuestToGuestSent { get; init; }
+
+    public long GuestToDom0Sent { get; init; }
+
+    public long Received { get; init; }
+
+    public long ReceivedByGuests { get; init; }
+
+    public long ReceivedByDom0 { get; init; }
+
+    public required IReadOnlyDictionary<string, long> SenderOutcomes { get; init; }
+
+    public required IReadOnlyDictionary<string, long> Drops { get; init; }
+
+    public long ArpFrames { get; init; }
+
+    /// <summary>Flooded copies discarded as "not for us" (see SoakLedger.NotForUsCopies): an upper bound on frames whose departed destination the flood could not find.</summary>
+    public long NotForUsCopies { get; init; }
+
+    public int Attaches { get; init; }
+
+    public int Detaches { get; init; }
+
+    public int Suspends { get; init; }
+
+    public required IReadOnlyList<string> Held { get; init; }
+
+    public int Watches { get; init; }
+
+    public int Connections { get; init; }
+
+    public int Transactions { get; init; }
+
+    public required IReadOnlyList<string> Failures { get; init; }
+
+    public long Attempted => GuestToGuestSent + GuestToDom0Sent;
+
+    public long Dropped => Drops.Values.Sum();
+
+    public long Residual => Attempted - Received - Dropped;
+
+    public int Teardowns => Detaches + Suspends;
+
+    public bool Reconciled => Residual >= -ArpFrames && Residual <= Teardowns * TornDownBound + NotForUsCopies + ArpFrames;
+
+    public bool Passed => Reconciled && Held.Count == 0 && Watches == 0 && Connections == 0 && Transactions == 0 && Failures.Count == 0;
+
+    public void Write(TextWriter output)
+    {
+        output.WriteLine($"soak: {Options.Guests} guests, {Options.Seconds} s, {(Options.Threaded ? "threaded" : $"deterministic, seed {Options.Seed}")} scheduler");
+        output.WriteLine($"events: {Attaches} network-attach, {Detaches} network-detach, {Suspends} suspend/resume");
+        output.WriteLine($"frames sent: guest->guest {GuestToGuestSent}, guest->dom0 {GuestToDom0Sent}; received: by guests {ReceivedByGuests}, by dom0 {ReceivedByDom0}; ARP frames {ArpFrames}");
+        output.WriteLine("sender outcomes: " + string.Join(", ", SenderOutcomes.Select(o => $"{o.Key} {o.Value}")));
+        output.WriteLine("drops by reason:");
+        foreach ((string reason, long count) in Drops)
+        {
+            output.WriteLine($"  {reason,-56} {count,10}");
+        }
+
+        output.WriteLine($"reconciliation: attempted {Attempted} = received {Received} + dropped {Dropped} + in torn-down rings {Residual} " +
+            $"({(Reconciled ? "reconciled" : "NOT reconciled")}: within {Teardowns} teardowns x {TornDownBound} + {NotForUsCopies} flood copies discarded as not for us, ARP frames +-{ArpFrames})");
+        output.WriteLine($"outstanding beyond dom0: {Held.Count} (grants, mappings, ports, dying domains){(Held.Count == 0 ? "" : ": " + string.Join("; ", Held))}");
+        output.WriteLine($"xenstore beyond dom0: watches {Watches}, connections {Connections}, transactions {Transactions}");
+        foreach (string failure in Failures)
+        {
+            output.WriteLine($"failure: {failure}");
+        }
+
+        output.WriteLine(Passed ? "soak: PASS" : "soak: FAIL");
+    }
+}

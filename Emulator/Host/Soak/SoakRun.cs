@@ -1,0 +1,202 @@
+using XvifSim.Frontend;
+using XvifSim.Guest.Net;
+using XvifSim.Host.Scenarios;
+using XvifSim.Host.Systems;
+using XvifSim.Host.Toolstack;
+
+namespace XvifSim.Host.Soak;
+
+/// <summary>
+/// The soak (issue 6, item 6): N guests on bridge0 stream UDP to each other
+/// and to dom0 while, every 100 ms, a random guest has its vif detached,
+/// attached again, or is suspended and resumed. At the end traffic stops,
+/// the queues drain, every guest is destroyed, and the report says what
+/// was sent, received and dropped by reason, and what is still held.
+/// </summary>
+public static class SoakRun
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan EventPeriod = TimeSpan.FromMilliseconds(100);
+
+    public static SoakReport Run(SoakOptions options, TextWriter log)
+    {
+        var failures = new List<string>();
+        using var xen = new SimulatedXen(new ScenarioOptions(options.Seed, options.Threaded), "soak");
+        int watchBase = xen.Machine.XenStore.Core.WatchCount;
+        int connectionBase = xen.Machine.XenStore.Core.ConnectionCount;
+        int transactionBase = xen.Machine.XenStore.Core.TransactionCount;
+        var ledger = new SoakLedger();
+        ledger.Add(xen.Dom0.Ip);
+        xen.Dom0.Kernel.Interfaces.Changed += (iface, attached) => { if (attached) { ledger.Add(iface); } };
+        foreach (NetworkInterface iface in xen.Dom0.Kernel.Interfaces.All)
+        {
+            ledger.Add(iface);
+        }
+
+        long dom0Received = 0;
+        VcpuWork.Run(xen.Machine.Scheduler, xen.Dom0.Kernel, () => xen.Dom0.Ip.Bind(SoakTraffic.Dom0Port, (_, _, _, _) => Interlocked.Increment(ref dom0Received)));
+
+        IPv4Address[] addresses = [.. Enumerable.Range(0, options.Guests).Select(i => new IPv4Address(SimulatedXen.Dom0Address.Value + 1 + (uint)i))];
+        var guests = new List<(GuestSystem Guest, VifSpec Spec, SoakTraffic Traffic)>();
+        for (int i = 0; i < options.Guests; i++)
+        {
+            var spec = new VifSpec { Mac = new MacAddress(0x0016_3E10_0001UL + ((ulong)i << 8)).ToString() };
+            GuestSystem guest = xen.StartGuest(new GuestConfig($"guest{i + 1}") { Vifs = [spec] }, addresses[i]);
+            var traffic = new SoakTraffic(guest, addresses, options.Seed * 1000 + i);
+            guest.Kernel.Interfaces.Changed += (iface, attached) =>
+            {
+                if (attached && iface.Name == "xennet0" && guest.Ip is { } ip)
+                {
+                    // GuestSystem's handler ran first: a new stack for the new xennet0.
+                    ledger.Add(iface);
+                    ledger.Add(ip);
+                    traffic.BindOn(ip);
+                }
+            };
+            guests.Add((guest, spec, traffic));
+        }
+
+        foreach ((GuestSystem guest, _, SoakTraffic traffic) in guests)
+        {
+            if (!xen.WaitConnected(guest, Limit))
+            {
+                failures.Add($"{guest.Name}'s xennet0 did not connect");
+                continue;
+            }
+
+            // Under the threaded scheduler xennet0 may have attached before the handler above was added.
+            VcpuWork.Run(xen.Machine.Scheduler, guest.Kernel, () =>
+            {
+                if (guest.Ip is { } ip && traffic.BindOn(ip))
+                {
+                    ledger.Add(guest.Xennet0!);
+                    ledger.Add(ip);
+                }
+            });
+        }
+
+        log.WriteLine($"soak: {options.Guests} guests connected; traffic for {options.Seconds} s");
+        foreach ((_, _, SoakTraffic traffic) in guests)
+        {
+            traffic.Start();
+        }
+
+        var random = new Random(options.Seed);
+        var detached = new HashSet<GuestSystem>();
+        int attaches = 0, detaches = 0, suspends = 0;
+        ulong end = xen.Machine.Scheduler.NowNs + (ulong)(options.Seconds * 1e9);
+        while (xen.Machine.Scheduler.NowNs < end && failures.Count == 0)
+        {
+            xen.Machine.Scheduler.RunFor(EventPeriod);
+            (GuestSystem guest, VifSpec spec, _) = guests[random.Next(guests.Count)];
+            string vif = $"xvif{guest.Kernel.DomId.Value}i0";
+            if (detached.Remove(guest))
+            {
+                Check(failures, VifLifecycle.Attach(xen, guest, spec, 0, TextWriter.Null) && xen.WaitConnected(guest, Limit), $"{guest.Name}: network-attach");
+                attaches++;
+            }
+            else if (random.Next(2) == 0)
+            {
+                Check(failures, VifLifecycle.Detach(xen, guest, 0, vif, TextWriter.Null), $"{guest.Name}: network-detach");
+                detached.Add(guest);
+                detaches++;
+            }
+            else
+            {
+                Check(failures, SuspendResume(xen, guest, spec, vif), $"{guest.Name}: suspend/resume");
+                suspends++;
+            }
+        }
+
+        foreach ((_, _, SoakTraffic traffic) in guests)
+        {
+            traffic.Stop();
+        }
+
+        // Past two RX watchdog periods: what an xvif still queues goes out or is counted.
+        xen.Machine.Scheduler.RunFor(TimeSpan.FromSeconds(2.5));
+        log.WriteLine("soak: traffic stopped; reading counters");
+        string[] outcomeNames = [.. Enum.GetNames<IpOutputStatus>(), "NoInterface"];
+        var outcomes = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach ((_, _, SoakTraffic traffic) in guests)
+        {
+            for (int i = 0; i < outcomeNames.Length; i++)
+            {
+                outcomes[outcomeNames[i]] = outcomes.GetValueOrDefault(outcomeNames[i]) + traffic.Outcome[i];
+            }
+        }
+
+        SortedDictionary<string, long> drops = ledger.Drops(xen.Dom0.Bridge);
+        drops["sender: xennet0 refused (down, suspended, ring full)"] = outcomes["Dropped"];
+        drops["sender: no route / too large"] = outcomes["NoRoute"] + outcomes["TooLarge"];
+        drops["sender: no xennet0 (detached)"] = outcomes["NoInterface"];
+        long guestReceived = guests.Sum(g => Interlocked.Read(ref g.Traffic.Received));
+        long arp = ledger.ArpFramesSent();
+        long g2g = guests.Sum(g => g.Traffic.Attempts[0]);
+        long g2d = guests.Sum(g => g.Traffic.Attempts[1]);
+
+        IReadOnlyList<string> held = xen.DestroyGuests(Limit);
+        return new SoakReport
+        {
+            Options = options,
+            GuestToGuestSent = g2g,
+            GuestToDom0Sent = g2d,
+            ReceivedByGuests = guestReceived,
+            ReceivedByDom0 = Interlocked.Read(ref dom0Received),
+            Received = guestReceived + Interlocked.Read(ref dom0Received),
+            SenderOutcomes = outcomes,
+            Drops = drops,
+            ArpFrames = arp,
+            NotForUsCopies = ledger.NotForUsCopies(),
+            Attaches = attaches,
+            Detaches = detaches,
+            Suspends = suspends,
+            Held = held,
+            Watches = xen.Machine.XenStore.Core.WatchCount - watchBase,
+            Connections = xen.Machine.XenStore.Core.ConnectionCount - connectionBase,
+            Transactions = xen.Machine.XenStore.Core.TransactionCount - transactionBase,
+            Failures = failures,
+        };
+    }
+
+    private static void Check(List<string> failures, bool ok, string what)
+    {
+        if (!ok)
+        {
+            failures.Add($"{what} did not complete");
+        }
+    }
+
+    /// <summary>The suspend-resume scenario's flow: xennet0 suspends, the toolstack replaces the backend, xennet0 resumes.</summary>
+    private static bool SuspendResume(SimulatedXen xen, GuestSystem guest, VifSpec spec, string vif)
+    {
+        XennetInstance? xennet = guest.Xennet.Find("xennet0");
+        if (xennet is null)
+        {
+            return false;
+        }
+
+        bool? suspended = null;
+        guest.Kernel.Run(async () => suspended = await xennet.SuspendAsync());
+        if (!xen.Machine.Scheduler.RunUntil(() => suspended is not null, Limit) || suspended != true)
+        {
+            return false;
+        }
+
+        xen.Libxl.SuspendVif(guest.Kernel.DomId, 0);
+        if (!xen.Machine.Scheduler.RunUntil(() => xen.Dom0.Kernel.Interfaces.Find(vif) is null, Limit))
+        {
+            return false;
+        }
+
+        xen.Libxl.ResumeVif(guest.Kernel.DomId, spec, 0);
+        if (!VifLifecycle.Hotplug(xen, guest, 0, TextWriter.Null))
+        {
+            return false;
+        }
+
+        bool? resumed = null;
+        guest.Kernel.Run(async () => resumed = await xennet.ResumeAsync());
+        return xen.Machine.Scheduler.RunUntil(() => resumed is not null, Limit) && resumed == true && xen.WaitConnected(guest, Limit);
+    }
+}
