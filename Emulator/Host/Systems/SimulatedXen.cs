@@ -19,6 +19,13 @@ public sealed class SimulatedXen : IDisposable
 {
     public static readonly IPv4Address Dom0Address = IPv4Address.Parse("10.0.0.1");
 
+    /// <summary>
+    /// Dom0's RAM: 64 MiB. Each connected xvif keeps about 80 dom0 pages of
+    /// copy buffers, so 64 guests need about 5200; pages are populated on
+    /// first touch, so the headroom costs nothing until used.
+    /// </summary>
+    public const ulong Dom0RamPages = 16384;
+
     private readonly List<GuestSystem> _guests = [];
     private readonly List<string> _toolstackLog = [];
     private readonly List<(string Domain, NetworkInterface Iface)> _seen = [];
@@ -29,7 +36,7 @@ public sealed class SimulatedXen : IDisposable
     public SimulatedXen(ScenarioOptions options, string scenario, XvifOptions? xvif = null)
     {
         Options = options;
-        Machine = new Machine(options.CreateScheduler());
+        Machine = new Machine(options.CreateScheduler(), new MachineOptions { Dom0 = new DomainConfig("Domain-0") { RamPages = Dom0RamPages } });
         Store = new XsHostClient(Machine.XenStore.Core);
         DomainDirectories.WriteDom0(Store);
         Dom0 = new Dom0System(Machine.Dom0, Dom0Address, xvif ?? new XvifOptions());
