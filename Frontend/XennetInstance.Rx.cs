@@ -1,3 +1,4 @@
+using XvifSim.Guest.Net;
 using XvifSim.Public;
 using XvifSim.Public.Netif;
 using XvifSim.Public.Rings;
@@ -154,7 +155,7 @@ public sealed partial class XennetInstance
 
         if (!_rxChainRejected)
         {
-            ReadOnlySpan<byte> data = _kernel.Hypercalls.Memory.Page(slot.Page).AsSpan(response.Offset, response.Status);
+            Span<byte> data = _kernel.Hypercalls.Memory.Page(slot.Page).AsSpan(response.Offset, response.Status);
             if (first && !more)
             {
                 // One slot: hand the page's bytes up as they are, before the page is reposted.
@@ -186,11 +187,21 @@ public sealed partial class XennetInstance
         return true;
     }
 
-    private void Deliver(ReadOnlySpan<byte> frame)
+    /// <summary>
+    /// Hands a frame up. A blank checksum is completed first, as NetBSD's
+    /// xennet_checksum_fill does when the stack cannot defer it (this stack
+    /// never can: Input carries no M_CSUM flags); the frame is in a page or
+    /// buffer the backend can no longer reach, so it is changed in place.
+    /// </summary>
+    private void Deliver(Span<byte> frame)
     {
         if ((_rxChainFlags & NetRxFlags.CsumBlank) != 0)
         {
             Statistics.RxCsumBlank++;
+            if (ChecksumOffload.Complete(frame))
+            {
+                Statistics.RxCsumUndeferred++;
+            }
         }
 
         Interface?.Input(frame);

@@ -22,10 +22,13 @@ public sealed class XennetStatistics
     /// <summary>"Rx csum blank": frames that arrived with NETRXF_csum_blank.</summary>
     public long RxCsumBlank;
 
+    /// <summary>"Rx csum undeferred": blank checksums the driver completed before handing the frame up.</summary>
+    public long RxCsumUndeferred;
+
     /// <summary>RX responses rejected by Linux netfront's status/offset check (the frame is dropped).</summary>
     public long RxRejected;
 
     public override string ToString() =>
         $"tx multi-segment {TxMultiSegment}, tx dropped {TxDropped}, tx queue full {TxQueueFull}, " +
-        $"rx multi-segment {RxMultiSegment}, rx csum blank {RxCsumBlank}, rx rejected {RxRejected}";
+        $"rx multi-segment {RxMultiSegment}, rx csum blank {RxCsumBlank}, rx csum undeferred {RxCsumUndeferred}, rx rejected {RxRejected}";
 }

@@ -1,3 +1,7 @@
+using System.Buffers.Binary;
+using System.Net;
+using PacketDotNet;
+using XvifSim.Guest.Net;
 using XvifSim.Public;
 using XvifSim.Public.Grants;
 using XvifSim.Public.Netif;
@@ -140,5 +144,37 @@ public class XennetRxTests
         bed.Backend.PushRx();
         bed.Settle();
         Assert.That(TestBackend.ReadRspEvent(bed.Backend.Rx!), Is.EqualTo(new RingIndex(4)));
+    }
+
+    [Test]
+    public void ABlankUdpChecksumIsCompletedBeforeTheFrameGoesUp()
+    {
+        using var bed = new XennetTestBed();
+        bed.Connect();
+        var udp = new UdpPacket(1234, 5678) { PayloadData = [.. Enumerable.Range(0, 40).Select(i => (byte)i)] };
+        var ip = new IPv4Packet(IPAddress.Parse("10.0.0.1"), IPAddress.Parse("10.0.0.2")) { PayloadPacket = udp };
+        var ethernet = new EthernetPacket(
+            System.Net.NetworkInformation.PhysicalAddress.Parse("00-16-3E-00-00-01"),
+            System.Net.NetworkInformation.PhysicalAddress.Parse("00-16-3E-0A-0B-0C"),
+            EthernetType.IPv4) { PayloadPacket = ip };
+        ip.UpdateIPChecksum();
+        udp.UpdateUdpChecksum();
+        byte[] good = ethernet.Bytes;
+
+        // What an offloading sender puts in the field: the folded pseudo-header sum.
+        byte[] blank = [.. good];
+        int udpOffset = 14 + 20;
+        uint pseudo = InternetChecksum.PseudoHeader(IPv4Address.FromBytes(blank.AsSpan(14 + 12)), IPv4Address.FromBytes(blank.AsSpan(14 + 16)), 17, good.Length - udpOffset);
+        BinaryPrimitives.WriteUInt16BigEndian(blank.AsSpan(udpOffset + 6), InternetChecksum.Fold(pseudo));
+
+        List<NetifRxRequest> posted = bed.Backend.TakeRxRequests();
+        bed.Backend.FillRx(posted[0], blank, NetRxFlags.CsumBlank);
+        bed.Backend.PushRx();
+        bed.Settle();
+        Assert.Multiple(() =>
+        {
+            Assert.That(bed.Received.Single(), Is.EqualTo(good));
+            Assert.That(bed.Instance.Statistics.RxCsumUndeferred, Is.EqualTo(1));
+        });
     }
 }
