@@ -50,9 +50,6 @@ public sealed partial class XenStoreCore
         Seed(ReleaseDomainPath);
     }
 
-    /// <summary>The limits applied to unprivileged connections.</summary>
-    public XsQuotas Quotas => _quotas;
-
     /// <summary>
     /// Registers a client. Privileged connections (dom0's ring, socket
     /// clients) skip permission checks and quotas; relative paths resolve

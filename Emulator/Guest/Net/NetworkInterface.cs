@@ -27,11 +27,7 @@ public sealed class NetworkInterface(string name, MacAddress mac, INetDriver dri
     /// <summary>Where received frames go; frames arriving with none set are dropped and counted.</summary>
     public FrameHandler? Receiver { get; set; }
 
-    public IReadOnlyList<ICaptureTap> Taps => _taps;
-
     public void AddTap(ICaptureTap tap) => _taps.Add(tap);
-
-    public void RemoveTap(ICaptureTap tap) => _taps.Remove(tap);
 
     /// <summary>
     /// The stack sends <paramref name="frame"/>: taps see it, then the driver

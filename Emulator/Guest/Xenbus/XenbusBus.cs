@@ -38,8 +38,6 @@ public sealed class XenbusBus
 
     private string Root => IsBackend ? "backend" : "device";
 
-    public IReadOnlyCollection<XenbusDevice> Devices => _devices.Values;
-
     public void Register(IXenbusDriver driver) => _drivers[driver.DeviceType] = driver;
 
     /// <summary>Watches the subtree; the watch's first event runs the first probe.</summary>

@@ -73,9 +73,6 @@ public sealed class SimulatedXen : IDisposable
 
     public IReadOnlyList<GuestSystem> Guests => _guests;
 
-    /// <summary>What the toolstack said (libxl's log).</summary>
-    public IReadOnlyList<string> ToolstackLog => _toolstackLog;
-
     /// <summary>
     /// xl create: makes the domain from <paramref name="config"/> (paused, as
     /// libxl does), waits for each vif's backend to reach InitWait and runs

@@ -285,6 +285,33 @@ public sealed class HostileBackendTests
     }
 
     /// <summary>The frontend's answer to a fatal violation: Linux's message, then the disable.</summary>
+    [Test]
+    public void ABrokenInterfaceDropsSendsAndIgnoresTheRings()
+    {
+        using var bed = new XennetTestBed();
+        bed.Connect();
+        List<NetifRxRequest> posted = bed.Backend.TakeRxRequests();
+        bed.Backend.RespondRx(999, 0, NetRxFlags.None, 60);
+        bed.Backend.PushRx();
+        bed.Settle();
+        Assert.That(bed.Instance.IsBroken, Is.True);
+
+        bed.Backend.FillRx(posted[1], XennetTestBed.Frame(60), NetRxFlags.None);
+        bed.Backend.PushRx();
+        bed.Settle();
+        Assert.Multiple(() =>
+        {
+            Assert.That(bed.Send(XennetTestBed.Frame(60)), Is.False);
+            Assert.That(bed.Interface.Counters.OutDrops, Is.EqualTo(1));
+            Assert.That(bed.Backend.TakeTxRequests(), Is.Empty);
+            Assert.That(bed.Received, Is.Empty);
+        });
+
+        bed.CloseBoth();
+        Assert.That(bed.Machine.Outstanding(), Is.Empty);
+        Assert.That(bed.Guest.Grants.InUse, Is.Zero);
+    }
+
     private static void AssertBroken(XennetTestBed bed, string message)
     {
         Assert.Multiple(() =>
