@@ -13,6 +13,12 @@ internal sealed class Vcpu : IVcpu
 {
     private readonly Domain _domain;
     private readonly IVcpuContext _context;
+
+    /// <summary>The timer's expiry, made once: a guest re-arms its timer often (watchdogs, ARP).</summary>
+    private readonly Action _raiseTimerVirq;
+
+    /// <summary>The upcall check, made once: it is posted for every event, on the per-frame path.</summary>
+    private readonly Action _runUpcall;
     private Action? _upcall;
     private int _upcallQueued;
 
@@ -20,6 +26,8 @@ internal sealed class Vcpu : IVcpu
     {
         _domain = domain;
         _context = context;
+        _raiseTimerVirq = () => _domain.EventChannels.SendVirq(Virq.Timer);
+        _runUpcall = RunUpcall;
     }
 
     public uint Id => 0;
@@ -30,8 +38,7 @@ internal sealed class Vcpu : IVcpu
 
     public void SetUpcallHandler(Action upcall) => Volatile.Write(ref _upcall, upcall);
 
-    public void SetSingleshotTimer(ulong timeoutAbsNs) =>
-        _context.SetTimer(timeoutAbsNs, () => _domain.EventChannels.SendVirq(Virq.Timer));
+    public void SetSingleshotTimer(ulong timeoutAbsNs) => _context.SetTimer(timeoutAbsNs, _raiseTimerVirq);
 
     public void StopSingleshotTimer() => _context.CancelTimer();
 
@@ -44,7 +51,7 @@ internal sealed class Vcpu : IVcpu
     {
         if (Interlocked.Exchange(ref _upcallQueued, 1) == 0)
         {
-            _context.Post(RunUpcall);
+            _context.Post(_runUpcall);
         }
     }
 

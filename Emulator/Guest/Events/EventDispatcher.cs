@@ -15,6 +15,7 @@ public sealed class EventDispatcher
     private readonly IHypercalls _hypercalls;
     private readonly Dictionary<uint, Action<EvtchnPort>> _handlers = [];
     private readonly Action<Action> _runInKernel;
+    private readonly byte[] _sharedInfo;
 
     /// <param name="hypercalls">The domain's facade.</param>
     /// <param name="runInKernel">Wraps the upcall (the kernel's interrupt entry), e.g. to make awaits resume on the vCPU.</param>
@@ -24,7 +25,10 @@ public sealed class EventDispatcher
         _runInKernel = runInKernel ?? (work => work());
         // Every port starts masked, as a booting kernel masks them all
         // (Linux's xen_evtchn_mask_all); Bind unmasks the ones it handles.
-        byte[] shared = hypercalls.Memory.Page(hypercalls.StartInfo.Layout.SharedInfo);
+        // The kernel maps shared_info once at boot, as a real one does; the
+        // upcall runs for every event and must not look it up again.
+        _sharedInfo = hypercalls.Memory.Page(hypercalls.StartInfo.Layout.SharedInfo);
+        byte[] shared = _sharedInfo;
         for (int word = 0; word < SharedInfoLayout.Words; word++)
         {
             SharedBits.ExchangeU64(shared, SharedInfoLayout.EvtchnMaskOffset + word * 8, ulong.MaxValue);
@@ -52,7 +56,7 @@ public sealed class EventDispatcher
 
     private void Upcall()
     {
-        byte[] shared = _hypercalls.Memory.Page(_hypercalls.StartInfo.Layout.SharedInfo);
+        byte[] shared = _sharedInfo;
         int vcpuInfo = SharedInfoLayout.VcpuInfo((int)_hypercalls.Vcpu.Id);
         SharedBits.WriteU8(shared, vcpuInfo + VcpuInfoLayout.EvtchnUpcallPending, 0);
         ulong selected = SharedBits.ExchangeU64(shared, vcpuInfo + VcpuInfoLayout.EvtchnPendingSel, 0);
