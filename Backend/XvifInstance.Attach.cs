@@ -56,7 +56,7 @@ public sealed partial class XvifInstance
             return null;
         }
 
-        var vif = new XvifInstance(kernel, device, name, XvifMac.Derive(guestMac, options.MacRule), frontendId, handle.Value);
+        var vif = new XvifInstance(kernel, device, name, XvifMac.Derive(guestMac, options.MacRule), frontendId, handle.Value, options.RxNotify);
         kernel.Log($"{name}: Ethernet address {vif.Interface.Mac}");
         if (!kernel.Interfaces.Attach(vif.Interface))
         {

@@ -20,7 +20,8 @@ namespace XvifSim.Backend;
 /// With no buffers posted the frames wait, and are sent on the frontend's
 /// next event or by the 1-second watchdog (NetBSD's if_timer = 1): the
 /// backend never sets the RX ring's req_event, so frontends do not notify
-/// when they post buffers. Two changes from NetBSD, as Linux does: a frame
+/// when they post buffers (with <see cref="RxNotify.ReqEvent"/> it does, as
+/// Linux netback does). Two changes from NetBSD, as Linux does: a frame
 /// that needs more slots than are posted waits for them (NetBSD drops it),
 /// and a failed copy answers its frame's slots with NETIF_RSP_ERROR and
 /// moves on (NetBSD leaves req_cons where it was, so one bad gref would be
@@ -78,10 +79,10 @@ public sealed partial class XvifInstance : INetDriver
             RingBarrier.Rmb();
             uint available = ring.UnconsumedRequests(reqProd);
             int ops = 0, frames = 0;
+            int slots = 0;
             while (!_rxQueue.IsEmpty)
             {
-                int length = _rxQueue.Head.Length;
-                int slots = (length + XenPage.Size - 1) / XenPage.Size;
+                slots = (_rxQueue.Head.Length + XenPage.Size - 1) / XenPage.Size;
                 if (slots > available - ops || ops + slots > CopyBatch)
                 {
                     break;
@@ -93,6 +94,11 @@ public sealed partial class XvifInstance : INetDriver
 
             if (ops == 0)
             {
+                if (_rxNotify == RxNotify.ReqEvent && ring.RequestsAvailable((uint)slots))
+                {
+                    continue;
+                }
+
                 break;
             }
 

@@ -46,10 +46,12 @@ public sealed partial class XvifInstance
     private readonly GuestKernel _kernel;
     private readonly RxFrameQueue _rxQueue = new(RxQueueLength);
     private readonly GuestTimer _rxWatchdog;
+    private readonly RxNotify _rxNotify;
 
-    private XvifInstance(GuestKernel kernel, XenbusDevice device, string name, MacAddress mac, DomId frontendId, ulong handle)
+    private XvifInstance(GuestKernel kernel, XenbusDevice device, string name, MacAddress mac, DomId frontendId, ulong handle, RxNotify rxNotify)
     {
         _kernel = kernel;
+        _rxNotify = rxNotify;
         Device = device;
         Name = name;
         FrontendId = frontendId;

@@ -77,4 +77,29 @@ public sealed class BackRing
         RingBarrier.Mb();
         return UnconsumedRequests(ReadReqProd()) != 0;
     }
+
+    /// <summary>
+    /// Whether <paramref name="needed"/> requests are waiting; if not, ask to
+    /// be woken by the next one (req_event = req_prod + 1, full barrier) and
+    /// look again, so none is missed. Not an io/ring.h macro: Linux netback's
+    /// xenvif_rx_ring_slots_available, for a backend that waits on buffers.
+    /// </summary>
+    public bool RequestsAvailable(uint needed)
+    {
+        RingIndex prod;
+        do
+        {
+            prod = ReadReqProd();
+            if (prod - ReqCons >= needed)
+            {
+                return true;
+            }
+
+            SharedBits.WriteU32(Page, SharedRing.ReqEventOffset, (prod + 1).Value);
+            RingBarrier.Mb();
+        }
+        while (ReadReqProd() != prod);
+
+        return false;
+    }
 }

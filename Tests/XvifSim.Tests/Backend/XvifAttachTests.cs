@@ -42,6 +42,21 @@ public class XvifAttachTests
     }
 
     [Test]
+    public void OptionsParseBothKeysAndNameWhatWasWrong()
+    {
+        XvifOptions options = XvifOptions.Parse("rx-notify=req-event, mac-rule=driver");
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.RxNotify, Is.EqualTo(RxNotify.ReqEvent));
+            Assert.That(options.MacRule, Is.EqualTo(MacRule.Driver));
+            Assert.That(XvifOptions.Parse("").RxNotify, Is.EqualTo(RxNotify.Watchdog), "NetBSD's behaviour is the default");
+            Assert.That(XvifOptions.Parse("rx-notify=watchdog").RxNotify, Is.EqualTo(RxNotify.Watchdog));
+            Assert.That(() => XvifOptions.Parse("rx-notify=always"), Throws.TypeOf<FormatException>()
+                .With.Message.EqualTo("xvif: unknown option 'rx-notify=always' (expected mac-rule=man-page|driver or rx-notify=watchdog|req-event)"));
+        });
+    }
+
+    [Test]
     public void TheDriverRuleIsAnOptionOfTheBackend()
     {
         XvifOptions options = XvifOptions.Parse("mac-rule=driver");

@@ -14,9 +14,9 @@ public class XvifRxTests
     [TearDown]
     public void Dispose() => _h?.Dispose();
 
-    private void Start(bool threaded = false)
+    private void Start(bool threaded = false, XvifOptions? options = null)
     {
-        _h = new XvifHarness(threaded);
+        _h = new XvifHarness(threaded, options: options);
         _fe = XvifTxTests.ConnectGuest(_h, "guest1", out _vif, out _);
     }
 
@@ -95,6 +95,36 @@ public class XvifRxTests
         _h.RunFor(TimeSpan.FromMilliseconds(200));
         Assert.That(_fe.RxPending, Is.EqualTo(1), "sent by the 1-second watchdog");
         Assert.That(_h.Machine.Outstanding().Any(o => o.Contains("virq", StringComparison.Ordinal)), Is.False, "VIRQ_TIMER released when nothing waits");
+    }
+
+    [Test]
+    public void WithRxNotifyReqEventPostingBuffersWakesTheBackendAtOnce()
+    {
+        Start(options: XvifOptions.Parse("rx-notify=req-event"));
+        Assert.That(Send(TestFrontend.Frame(60)));
+        Assert.That(Send(TestFrontend.Frame(9000)));
+
+        // No forced notify: the ring's req_event, which xvif set when it ran out, asks for it.
+        _fe.PostRx(1);
+        Assert.That(_h.Machine.Scheduler.RunUntil(() => _fe.RxPending == 1, TimeSpan.FromMilliseconds(10)), "sent on the frontend's event, not the watchdog");
+        _fe.PostRx(2);
+        _h.RunFor(TimeSpan.FromMilliseconds(10));
+        Assert.That(_fe.RxPending, Is.EqualTo(1), "2 of the 3 slots the big frame needs: no event yet");
+        _fe.PostRx(1);
+        Assert.That(_h.Machine.Scheduler.RunUntil(() => _fe.RxPending == 4, TimeSpan.FromMilliseconds(10)), "req_event was req_prod + 1: the third slot notifies");
+        Assert.That(_fe.TakeRx().Select(r => (int)r.Response.Status), Is.EqualTo(new[] { 60, 4096, 4096, 808 }));
+    }
+
+    [Test]
+    public void ByDefaultPostingBuffersDoesNotWakeTheBackend()
+    {
+        Start();
+        _fe.PostRx(1);
+        Assert.That(Send(TestFrontend.Frame(60)), "goes into the one buffer at once");
+        Assert.That(Send(TestFrontend.Frame(60)), "waits");
+        _fe.PostRx(1);
+        _h.RunFor(TimeSpan.FromMilliseconds(900));
+        Assert.That(_fe.RxPending, Is.EqualTo(1), "NetBSD never sets the RX req_event after the first push: the frontend does not notify");
     }
 
     [Test]

@@ -37,6 +37,25 @@ public class RingProtocolTests
     }
 
     [TestCase(0u)]
+    [TestCase(0xFFFF_FFFEu)]
+    public void RequestsAvailableAsksForAnEventPastReqProdWhenTooFewAreWaiting(uint start)
+    {
+        (FrontRing front, BackRing back) = NewRing(start);
+        front.ReqProdPvt += 2;
+        front.PushRequestsAndCheckNotify();
+        Assert.That(back.RequestsAvailable(2), Is.True);
+        Assert.That(back.RequestsAvailable(3), Is.False);
+        Assert.That(SharedBits.ReadU32(back.Page, SharedRing.ReqEventOffset), Is.EqualTo(unchecked(start + 3)), "req_event = req_prod + 1");
+
+        front.ReqProdPvt += 1;
+        Assert.Multiple(() =>
+        {
+            Assert.That(front.PushRequestsAndCheckNotify(), Is.True, "the next request notifies");
+            Assert.That(back.RequestsAvailable(3), Is.True);
+        });
+    }
+
+    [TestCase(0u)]
     [TestCase(0xFFFF_FFF0u)]
     public void AnImpossibleReqProdIsClampedToTheFreeSpace(uint start)
     {
