@@ -17,6 +17,9 @@ public sealed partial class XennetInstance
     private readonly ushort[] _txFree;
     private int _txFreeCount;
 
+    /// <summary>A frame was refused for want of ids or ring slots (NetBSD's IFF_OACTIVE): the next completion restarts the sender.</summary>
+    private bool _txStalled;
+
     /// <summary>
     /// Sends one frame (if_start): collect completions, then copy the frame
     /// into the pages of free request ids, grant each read-only, and post a
@@ -50,6 +53,7 @@ public sealed partial class XennetInstance
         if (slots > _txFreeCount || slots > ring.FreeRequests)
         {
             Statistics.TxQueueFull++;
+            _txStalled = true;
             return Drop();
         }
 

@@ -99,7 +99,8 @@ public sealed partial class XennetInstance : INetDriver
     /// <summary>
     /// The event upcall (xennet_handler): ignored unless connected and not
     /// broken; collects TX completions (NetBSD does it from the deferred
-    /// start the handler schedules), then consumes RX responses.
+    /// start the handler schedules), then consumes RX responses, then
+    /// restarts a sender that found the TX ring full.
     /// </summary>
     private void OnEvent(EvtchnPort port)
     {
@@ -109,9 +110,17 @@ public sealed partial class XennetInstance : INetDriver
         }
 
         CollectTxCompletions();
-        if (!IsBroken)
+        if (IsBroken)
         {
-            ConsumeRxResponses();
+            return;
+        }
+
+        ConsumeRxResponses();
+        if (_txStalled && _txFreeCount > 0 && !IsBroken)
+        {
+            // xennet_tx_complete: clear IFF_OACTIVE and schedule if_start.
+            _txStalled = false;
+            Interface!.DeferredStart();
         }
     }
 

@@ -24,6 +24,16 @@ public sealed class NetworkInterface(string name, MacAddress mac, INetDriver dri
 
     public InterfaceCounters Counters { get; } = new();
 
+    /// <summary>
+    /// NetBSD's if_schedule_deferred_start: the driver refused a frame for
+    /// want of room and has since freed some. A sender that backed off sends
+    /// again from here, on this interface's vCPU.
+    /// </summary>
+    public event Action<NetworkInterface>? TransmitReady;
+
+    /// <summary>The driver has room again after refusing a frame: raises <see cref="TransmitReady"/>.</summary>
+    public void DeferredStart() => TransmitReady?.Invoke(this);
+
     /// <summary>Where received frames go; frames arriving with none set are dropped and counted.</summary>
     public FrameHandler? Receiver { get; set; }
 

@@ -169,4 +169,39 @@ public class XennetTxTests
             Assert.That(bed.Interface.Counters.OutDrops, Is.EqualTo(1));
         });
     }
+
+    [Test]
+    public void AfterAFullRingTheNextCompletionRestartsTheSenderOnce()
+    {
+        using var bed = new XennetTestBed();
+        bed.Connect();
+        int restarts = 0;
+        bed.OnGuest(() => bed.Interface.TransmitReady += _ => restarts++);
+        for (int i = 0; i < 256; i++)
+        {
+            bed.Send(XennetTestBed.Frame(60));
+        }
+
+        List<NetifTxRequest> requests = bed.Backend.TakeTxRequests();
+        bed.Backend.RespondTx(requests[0].Id, NetifRsp.Okay);
+        bed.Backend.PushTx();
+        bed.Backend.Kick();
+        bed.Settle();
+        Assert.That(restarts, Is.EqualTo(0), "nothing was refused: no deferred start");
+
+        Assert.That(bed.Send(XennetTestBed.Frame(60)), Is.True, "the completed slot is reused");
+        Assert.That(bed.Send(XennetTestBed.Frame(60)), Is.False, "full again: IFF_OACTIVE");
+        foreach (NetifTxRequest request in requests.Skip(1).Take(2))
+        {
+            bed.Backend.RespondTx(request.Id, NetifRsp.Okay);
+        }
+
+        bed.Backend.PushTx();
+        bed.Backend.Kick();
+        bed.Settle();
+        Assert.That(restarts, Is.EqualTo(1), "the completions restarted the sender");
+        bed.Backend.Kick();
+        bed.Settle();
+        Assert.That(restarts, Is.EqualTo(1), "an event with nothing refused since does not");
+    }
 }
