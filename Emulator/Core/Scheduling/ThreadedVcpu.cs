@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using XvifSim.Public;
 
 namespace XvifSim.Emulator.Scheduling;
@@ -8,6 +9,14 @@ namespace XvifSim.Emulator.Scheduling;
 /// due. As in the deterministic scheduler, a due timer runs before queued work
 /// (a timer interrupt preempts a busy guest). The thread ends when the vCPU is
 /// shut down; nothing ever joins from the vCPU's own thread.
+/// <para>
+/// Posting is the data path (every event a ring notification raises), so it
+/// takes no lock: the FIFO is lock-free, and a poster wakes the thread
+/// (lock, Monitor.Pulse, a futex call) only if the thread has said it is
+/// going to sleep. An idle thread first spins briefly, yielding its core,
+/// since the next event of a stream usually comes within microseconds and a
+/// sleep and wake-up costs far more.
+/// </para>
 /// </summary>
 internal sealed class ThreadedVcpu : IVcpuContext
 {
@@ -21,7 +30,10 @@ internal sealed class ThreadedVcpu : IVcpuContext
     // A plain object rather than System.Threading.Lock: the thread sleeps with
     // Monitor.Wait, which Lock does not offer.
     private readonly object _gate = new();
-    private readonly Queue<Action> _work = new();
+    private readonly ConcurrentQueue<Action> _work = new();
+
+    /// <summary>1 while the thread is in, or about to enter, Monitor.Wait: a poster must pulse.</summary>
+    private int _sleeping;
     private Action? _timerCallback;
     private ulong _timerDeadlineNs;
     private volatile bool _shutdown;
@@ -49,17 +61,25 @@ internal sealed class ThreadedVcpu : IVcpuContext
     public void Post(Action work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        lock (_gate)
-        {
-            // A dead vCPU ignores posts: a peer's notification racing with
-            // domain destruction is normal, not a host error.
-            if (_shutdown)
-            {
-                return;
-            }
 
-            _work.Enqueue(work);
-            Monitor.Pulse(_gate);
+        // A dead vCPU ignores posts: a peer's notification racing with
+        // domain destruction is normal, not a host error.
+        if (_shutdown)
+        {
+            return;
+        }
+
+        _work.Enqueue(work);
+
+        // Interlocked read: a full fence between the enqueue and the check,
+        // paired with the one in Sleep, so either the thread sees the work
+        // or this sees it sleeping.
+        if (Interlocked.CompareExchange(ref _sleeping, 0, 0) != 0)
+        {
+            lock (_gate)
+            {
+                Monitor.Pulse(_gate);
+            }
         }
     }
 
@@ -128,38 +148,81 @@ internal sealed class ThreadedVcpu : IVcpuContext
         }
     }
 
-    /// <summary>Sleeps until a timer is due or work is queued and takes it; null once shut down.</summary>
+    /// <summary>Spins, yielding, this many rounds for new work before going to sleep.</summary>
+    private const int IdleSpins = 40;
+
+    /// <summary>Waits until a timer is due or work is queued and takes it; null once shut down.</summary>
     private Action? NextItem()
     {
+        var spinner = default(SpinWait);
+        while (!_shutdown)
+        {
+            if (TakeDueTimer() is { } callback)
+            {
+                return callback;
+            }
+
+            if (_work.TryDequeue(out Action? work))
+            {
+                return work;
+            }
+
+            if (spinner.Count < IdleSpins)
+            {
+                // -1: SpinWait yields the core but never sleeps; Sleep below is the only sleep.
+                spinner.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+
+            Sleep();
+            spinner.Reset();
+        }
+
+        return null;
+    }
+
+    private Action? TakeDueTimer()
+    {
+        if (Volatile.Read(ref _timerCallback) is null || Volatile.Read(ref _timerDeadlineNs) > _scheduler.NowNs)
+        {
+            return null;
+        }
+
         lock (_gate)
         {
-            while (!_shutdown)
+            if (_timerCallback is { } callback && _timerDeadlineNs <= _scheduler.NowNs)
             {
-                if (_timerCallback is { } callback)
-                {
-                    ulong nowNs = _scheduler.NowNs;
-                    if (_timerDeadlineNs <= nowNs)
-                    {
-                        _timerCallback = null;
-                        return callback;
-                    }
-
-                    if (_work.Count == 0)
-                    {
-                        Monitor.Wait(_gate, WaitMs(_timerDeadlineNs - nowNs));
-                        continue;
-                    }
-                }
-
-                if (_work.Count > 0)
-                {
-                    return _work.Dequeue();
-                }
-
-                Monitor.Wait(_gate);
+                _timerCallback = null;
+                return callback;
             }
 
             return null;
+        }
+    }
+
+    /// <summary>Sleeps until work is posted, the timer is due or re-armed, or shutdown.</summary>
+    private void Sleep()
+    {
+        lock (_gate)
+        {
+            Interlocked.Exchange(ref _sleeping, 1);
+            if (_work.IsEmpty && !_shutdown)
+            {
+                if (_timerCallback is null)
+                {
+                    Monitor.Wait(_gate);
+                }
+                else
+                {
+                    ulong nowNs = _scheduler.NowNs;
+                    if (_timerDeadlineNs > nowNs)
+                    {
+                        Monitor.Wait(_gate, WaitMs(_timerDeadlineNs - nowNs));
+                    }
+                }
+            }
+
+            Volatile.Write(ref _sleeping, 0);
         }
     }
 
