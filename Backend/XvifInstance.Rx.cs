@@ -9,7 +9,8 @@ namespace XvifSim.Backend;
 /// <summary>
 /// RX, dom0 to guest (NetBSD's xennetback_ifstart and
 /// xennetback_ifsoftstart_copy). A frame the stack sends is queued (512 deep;
-/// a full queue drops it and counts if_oqdrops), then grant-copied from a dom0
+/// a full queue drops it and counts if_oqdrops), then, in a soft interrupt
+/// after the burst it came in, grant-copied from a dom0
 /// page into the buffers the frontend posted, one 4096-byte page per
 /// request, in batches of up to 64 ops. Responses: the request's id, offset
 /// 0, status = bytes in that page, NETRXF_csum_blank if the frame was sent
@@ -58,7 +59,10 @@ public sealed partial class XvifInstance : INetDriver
             return false;
         }
 
-        RxStart();
+        // xennetback_ifstart schedules the soft interrupt that copies: the
+        // frames of one burst (a bridge forwarding a TX batch) go in one
+        // batch, with one push and at most one event.
+        _rxSoftStart.Schedule();
         return true;
     }
 

@@ -46,6 +46,9 @@ public sealed partial class XvifInstance
     private readonly GuestKernel _kernel;
     private readonly RxFrameQueue _rxQueue = new(RxQueueLength);
     private readonly GuestTimer _rxWatchdog;
+
+    /// <summary>NetBSD's xni_softintr: RX runs once per burst of frames, not per frame.</summary>
+    private readonly SoftInterrupt _rxSoftStart;
     private readonly RxNotify _rxNotify;
 
     private XvifInstance(GuestKernel kernel, XenbusDevice device, string name, MacAddress mac, DomId frontendId, ulong handle, RxNotify rxNotify)
@@ -58,6 +61,7 @@ public sealed partial class XvifInstance
         Handle = handle;
         Interface = new NetworkInterface(name, mac, this);
         _rxWatchdog = kernel.Timers.Create(RxWatchdog);
+        _rxSoftStart = kernel.EstablishSoftInterrupt(RxStart);
     }
 
     public XenbusDevice Device { get; }

@@ -58,4 +58,7 @@ public sealed class GuestKernel
     /// inside it resumes on the vCPU too.
     /// </summary>
     public void Run(Action work) => Hypercalls.Vcpu.Schedule(() => _context.RunInside(work));
+
+    /// <summary>softint_establish: a handler the data path can schedule to run later on this vCPU.</summary>
+    public SoftInterrupt EstablishSoftInterrupt(Action handler) => new(this, handler, _context.RunInside);
 }

@@ -89,6 +89,8 @@ public class XvifRxTests
     {
         Start();
         Assert.That(Send(TestFrontend.Frame(60)));
+        _h.RunFor(TimeSpan.FromMilliseconds(1));
+        Assert.That(_h.On(_h.Dom0, () => _h.Driver.Instances.Single().RxQueued), Is.EqualTo(1), "the soft interrupt found no buffer");
         _fe.PostRx(1, notify: false);
         _h.RunFor(TimeSpan.FromMilliseconds(900));
         Assert.That(_fe.RxPending, Is.EqualTo(0), "no event, no watchdog yet");
