@@ -31,7 +31,9 @@ public sealed class CaptureSession : IDisposable
         Directory = directory;
         _clock = clock;
         System.IO.Directory.CreateDirectory(directory);
-        _all = new PcapngWriter(File.Create(System.IO.Path.Combine(directory, "all.pcapng")), "XvifSim");
+        // A 1 MiB buffer: every frame that crosses an interface lands here, and
+        // FileStream's default 4 KiB would mean a write(2) every few dozen frames.
+        _all = new PcapngWriter(new FileStream(System.IO.Path.Combine(directory, "all.pcapng"), FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1 << 20), "XvifSim");
     }
 
     public string Directory { get; }
