@@ -40,12 +40,18 @@ public sealed partial class XvifInstance
     /// <summary>Linux's fatal_skb_slots default: a chain this long disables the vif.</summary>
     public const int FatalSlots = 20;
 
+    /// <summary>Packets one run of the TX handler takes (Linux's NAPI_POLL_WEIGHT, the budget netback's poll gets).</summary>
+    public const int TxBudget = 64;
+
     /// <summary>Dom0 pages a TX batch is copied into (64 KiB: more than the largest packet xvif accepts).</summary>
     private const int TxStagePageCount = 16;
 
     private readonly GuestKernel _kernel;
     private readonly RxFrameQueue _rxQueue = new(RxQueueLength);
     private readonly GuestTimer _rxWatchdog;
+
+    /// <summary>The queued TX handler run, made once: it is queued on the per-frame path under load.</summary>
+    private readonly Action _txPoll;
 
     private XvifInstance(GuestKernel kernel, XenbusDevice device, string name, MacAddress mac, DomId frontendId, ulong handle)
     {
@@ -56,6 +62,7 @@ public sealed partial class XvifInstance
         Handle = handle;
         Interface = new NetworkInterface(name, mac, this);
         _rxWatchdog = kernel.Timers.Create(RxWatchdog);
+        _txPoll = TxPoll;
     }
 
     public XenbusDevice Device { get; }
