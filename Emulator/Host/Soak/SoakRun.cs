@@ -17,6 +17,7 @@ public static class SoakRun
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan EventPeriod = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan StartStagger = TimeSpan.FromMilliseconds(50);
 
     public static SoakReport Run(SoakOptions options, TextWriter log)
     {
@@ -42,7 +43,7 @@ public static class SoakRun
         {
             var spec = new VifSpec { Mac = new MacAddress(0x0016_3E10_0001UL + ((ulong)i << 8)).ToString() };
             GuestSystem guest = xen.StartGuest(new GuestConfig($"guest{i + 1}") { Vifs = [spec] }, addresses[i]);
-            var traffic = new SoakTraffic(guest, addresses, options.Seed * 1000 + i);
+            var traffic = new SoakTraffic(guest, addresses, options.Seed * 1000 + i, SoakTraffic.TickFor(options.Guests));
             guest.Kernel.Interfaces.Changed += (iface, attached) =>
             {
                 if (attached && iface.Name == "xennet0" && guest.Ip is { } ip)
@@ -76,9 +77,12 @@ public static class SoakRun
         }
 
         log.WriteLine($"soak: {options.Guests} guests connected; traffic for {options.Seconds} s");
-        foreach ((_, _, SoakTraffic traffic) in guests)
+        // Staggered: a guest's first datagrams ARP for every peer at once, a
+        // broadcast each that dom0 copies to every vif; all guests at once
+        // would be 64 x 64 broadcasts in the first moment.
+        for (int i = 0; i < guests.Count; i++)
         {
-            traffic.Start();
+            guests[i].Traffic.Start(StartStagger * i);
         }
 
         var random = new Random(options.Seed);
@@ -147,6 +151,7 @@ public static class SoakRun
             SenderOutcomes = outcomes,
             Drops = drops,
             ArpFrames = arp,
+            BackOffs = guests.Sum(g => g.Traffic.BackOffs),
             NotForUsCopies = ledger.NotForUsCopies(),
             Attaches = attaches,
             Detaches = detaches,
