@@ -47,6 +47,9 @@ public sealed class SoakReport
 
     public int Suspends { get; init; }
 
+    /// <summary>The longest one attach, detach or suspend/resume took, in wall time (the toolstack waits at most 10 to 20 s per step).</summary>
+    public TimeSpan SlowestEvent { get; init; }
+
     public required IReadOnlyList<string> Held { get; init; }
 
     public int Watches { get; init; }
@@ -72,7 +75,7 @@ public sealed class SoakReport
     public void Write(TextWriter output)
     {
         output.WriteLine($"soak: {Options.Guests} guests, {Options.Seconds} s, {(Options.Threaded ? "threaded" : $"deterministic, seed {Options.Seed}")} scheduler");
-        output.WriteLine($"events: {Attaches} network-attach, {Detaches} network-detach, {Suspends} suspend/resume");
+        output.WriteLine($"events: {Attaches} network-attach, {Detaches} network-detach, {Suspends} suspend/resume; slowest {SlowestEvent.TotalSeconds:F2} s wall");
         output.WriteLine($"frames sent: guest->guest {GuestToGuestSent}, guest->dom0 {GuestToDom0Sent}; received: by guests {ReceivedByGuests}, by dom0 {ReceivedByDom0}; ARP frames {ArpFrames}");
         output.WriteLine($"pacing: {Attempted / Options.Seconds:F0} datagrams/s offered ({Attempted / Options.Seconds / Options.Guests:F0} per guest; at most {2 / SoakTraffic.TickFor(Options.Guests).TotalSeconds:F0}), {BackOffs} back-offs on a refused send");
         output.WriteLine("sender outcomes: " + string.Join(", ", SenderOutcomes.Select(o => $"{o.Key} {o.Value}")));
