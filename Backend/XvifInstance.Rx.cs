@@ -36,6 +36,9 @@ public sealed partial class XvifInstance : INetDriver
     private readonly int[] _rxOpFrame = new int[CopyBatch];
     private readonly bool[] _rxFrameFailed = new bool[CopyBatch];
 
+    /// <summary>A deferred start is queued on the vCPU (if_schedule_deferred_start).</summary>
+    private bool _rxStartQueued;
+
     /// <summary>if_start: the stack hands a frame for the guest. False (and counted) if dropped.</summary>
     public bool Output(ReadOnlySpan<byte> frame, bool checksumBlank)
     {
@@ -57,8 +60,24 @@ public sealed partial class XvifInstance : INetDriver
             return false;
         }
 
-        RxStart();
+        // NetBSD's deferred start (if_deferred_start_init): the frame waits in
+        // if_snd and the start routine runs once the current work is done, so
+        // a burst (a broadcast the bridge copies to every vif, a TX budget's
+        // worth of frames) goes to the guest in one batch of copies with one
+        // notification, behind whatever else the vCPU has queued.
+        if (!_rxStartQueued)
+        {
+            _rxStartQueued = true;
+            Hypercalls.Vcpu.Schedule(_rxDeferredStart);
+        }
+
         return true;
+    }
+
+    private void RxDeferredStart()
+    {
+        _rxStartQueued = false;
+        RxStart();
     }
 
     private void RxWatchdog() => RxStart();

@@ -53,6 +53,9 @@ public sealed partial class XvifInstance
     /// <summary>The queued TX handler run, made once: it is queued on the per-frame path under load.</summary>
     private readonly Action _txPoll;
 
+    /// <summary>The deferred RX start, made once: it is queued on the per-frame path.</summary>
+    private readonly Action _rxDeferredStart;
+
     private XvifInstance(GuestKernel kernel, XenbusDevice device, string name, MacAddress mac, DomId frontendId, ulong handle)
     {
         _kernel = kernel;
@@ -63,6 +66,7 @@ public sealed partial class XvifInstance
         Interface = new NetworkInterface(name, mac, this);
         _rxWatchdog = kernel.Timers.Create(RxWatchdog);
         _txPoll = TxPoll;
+        _rxDeferredStart = RxDeferredStart;
     }
 
     public XenbusDevice Device { get; }
