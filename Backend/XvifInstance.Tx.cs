@@ -17,6 +17,15 @@ namespace XvifSim.Backend;
 /// status is checked (NetBSD checks op 0's only), and a failed op fails just
 /// its own packet. One response per request id; extra-info slots get
 /// NETIF_RSP_NULL, as netif.h asks.
+/// <para>
+/// One run of the handler takes at most <see cref="TxBudget"/> packets, as
+/// Linux netback's NAPI poll does (xenvif_poll with its budget); if more are
+/// waiting it queues itself behind the vCPU's other work and returns. NetBSD's
+/// xennetback_evthandler loops until the ring is empty, so a frontend that
+/// refills it as fast as dom0 drains it would keep dom0's vCPU in one event
+/// for ever: every other vif, the xenbus watches and the toolstack's hotplug
+/// work would wait behind it.
+/// </para>
 /// </summary>
 public sealed partial class XvifInstance
 {
@@ -38,6 +47,9 @@ public sealed partial class XvifInstance
     private int _txStageUsed;
     private bool _txUnpushed;
 
+    /// <summary>A run of the TX handler is queued on the vCPU (NAPI's "scheduled" state): events until it runs only kick RX.</summary>
+    private bool _txPollQueued;
+
     /// <summary>The frontend's event: serve TX, then kick RX (NetBSD's deferred start after the TX loop).</summary>
     private void OnEvent()
     {
@@ -46,13 +58,25 @@ public sealed partial class XvifInstance
             return;
         }
 
-        ServiceTx();
+        if (!_txPollQueued)
+        {
+            ServiceTx();
+        }
+
         RxStart();
+    }
+
+    /// <summary>The queued run of the handler, once the vCPU's earlier work has run.</summary>
+    private void TxPoll()
+    {
+        _txPollQueued = false;
+        OnEvent();
     }
 
     private void ServiceTx()
     {
         BackRing ring = _txRing!;
+        int budget = TxBudget;
 
         // NetBSD decides once per handler run whether frames may go up.
         bool deliver = Interface.IsUp && Interface.IsRunning;
@@ -72,6 +96,16 @@ public sealed partial class XvifInstance
             uint available = ring.UnconsumedRequests(reqProd);
             while (available > 0)
             {
+                if (budget-- == 0)
+                {
+                    // Budget spent with requests left: no final check (req_event
+                    // stays put, the frontend need not notify), poll again later.
+                    FlushTx();
+                    _txPollQueued = true;
+                    Hypercalls.Vcpu.Schedule(_txPoll);
+                    return;
+                }
+
                 int consumed = TakePacket(available, deliver);
                 if (consumed < 0)
                 {

@@ -40,6 +40,9 @@ public sealed partial class XvifInstance
     /// <summary>Linux's fatal_skb_slots default: a chain this long disables the vif.</summary>
     public const int FatalSlots = 20;
 
+    /// <summary>Packets one run of the TX handler takes (Linux's NAPI_POLL_WEIGHT, the budget netback's poll gets).</summary>
+    public const int TxBudget = 64;
+
     /// <summary>Dom0 pages a TX batch is copied into (64 KiB: more than the largest packet xvif accepts).</summary>
     private const int TxStagePageCount = 16;
 
@@ -50,6 +53,9 @@ public sealed partial class XvifInstance
     /// <summary>NetBSD's xni_softintr: RX runs once per burst of frames, not per frame.</summary>
     private readonly SoftInterrupt _rxSoftStart;
     private readonly RxNotify _rxNotify;
+
+    /// <summary>The queued TX handler run, made once: it is queued on the per-frame path under load.</summary>
+    private readonly Action _txPoll;
 
     private XvifInstance(GuestKernel kernel, XenbusDevice device, string name, MacAddress mac, DomId frontendId, ulong handle, RxNotify rxNotify)
     {
@@ -62,6 +68,7 @@ public sealed partial class XvifInstance
         Interface = new NetworkInterface(name, mac, this);
         _rxWatchdog = kernel.Timers.Create(RxWatchdog);
         _rxSoftStart = kernel.EstablishSoftInterrupt(RxStart);
+        _txPoll = TxPoll;
     }
 
     public XenbusDevice Device { get; }

@@ -35,6 +35,9 @@ public sealed class SoakReport
 
     public long ArpFrames { get; init; }
 
+    /// <summary>Ticks on which a guest's xennet0 refused a datagram and the guest slowed down (see SoakTraffic).</summary>
+    public long BackOffs { get; init; }
+
     /// <summary>Flooded copies discarded as "not for us" (see SoakLedger.NotForUsCopies): an upper bound on frames whose departed destination the flood could not find.</summary>
     public long NotForUsCopies { get; init; }
 
@@ -43,6 +46,9 @@ public sealed class SoakReport
     public int Detaches { get; init; }
 
     public int Suspends { get; init; }
+
+    /// <summary>The longest one attach, detach or suspend/resume took, in wall time (the toolstack waits at most 10 to 20 s per step).</summary>
+    public TimeSpan SlowestEvent { get; init; }
 
     public required IReadOnlyList<string> Held { get; init; }
 
@@ -69,8 +75,9 @@ public sealed class SoakReport
     public void Write(TextWriter output)
     {
         output.WriteLine($"soak: {Options.Guests} guests, {Options.Seconds} s, {(Options.Threaded ? "threaded" : $"deterministic, seed {Options.Seed}")} scheduler");
-        output.WriteLine($"events: {Attaches} network-attach, {Detaches} network-detach, {Suspends} suspend/resume");
+        output.WriteLine($"events: {Attaches} network-attach, {Detaches} network-detach, {Suspends} suspend/resume; slowest {SlowestEvent.TotalSeconds:F2} s wall");
         output.WriteLine($"frames sent: guest->guest {GuestToGuestSent}, guest->dom0 {GuestToDom0Sent}; received: by guests {ReceivedByGuests}, by dom0 {ReceivedByDom0}; ARP frames {ArpFrames}");
+        output.WriteLine($"pacing: {Attempted / Options.Seconds:F0} datagrams/s offered ({Attempted / Options.Seconds / Options.Guests:F0} per guest; at most {2 / SoakTraffic.TickFor(Options.Guests).TotalSeconds:F0}), {BackOffs} back-offs on a refused send");
         output.WriteLine("sender outcomes: " + string.Join(", ", SenderOutcomes.Select(o => $"{o.Key} {o.Value}")));
         output.WriteLine("drops by reason:");
         foreach ((string reason, long count) in Drops)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using XvifSim.Emulator.XenStore;
 using XvifSim.Frontend;
 using XvifSim.Guest.Net;
 using XvifSim.Host.Scenarios;
@@ -17,6 +19,7 @@ public static class SoakRun
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan EventPeriod = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan StartStagger = TimeSpan.FromMilliseconds(50);
 
     public static SoakReport Run(SoakOptions options, TextWriter log)
     {
@@ -42,7 +45,7 @@ public static class SoakRun
         {
             var spec = new VifSpec { Mac = new MacAddress(0x0016_3E10_0001UL + ((ulong)i << 8)).ToString() };
             GuestSystem guest = xen.StartGuest(new GuestConfig($"guest{i + 1}") { Vifs = [spec] }, addresses[i]);
-            var traffic = new SoakTraffic(guest, addresses, options.Seed * 1000 + i);
+            var traffic = new SoakTraffic(guest, addresses, options.Seed * 1000 + i, SoakTraffic.TickFor(options.Guests));
             guest.Kernel.Interfaces.Changed += (iface, attached) =>
             {
                 if (attached && iface.Name == "xennet0" && guest.Ip is { } ip)
@@ -76,36 +79,46 @@ public static class SoakRun
         }
 
         log.WriteLine($"soak: {options.Guests} guests connected; traffic for {options.Seconds} s");
-        foreach ((_, _, SoakTraffic traffic) in guests)
+        // Staggered: a guest's first datagrams ARP for every peer at once, a
+        // broadcast each that dom0 copies to every vif; all guests at once
+        // would be 64 x 64 broadcasts in the first moment.
+        for (int i = 0; i < guests.Count; i++)
         {
-            traffic.Start();
+            guests[i].Traffic.Start(StartStagger * i);
         }
 
         var random = new Random(options.Seed);
         var detached = new HashSet<GuestSystem>();
         int attaches = 0, detaches = 0, suspends = 0;
+        TimeSpan slowest = TimeSpan.Zero;
         ulong end = xen.Machine.Scheduler.NowNs + (ulong)(options.Seconds * 1e9);
         while (xen.Machine.Scheduler.NowNs < end && failures.Count == 0)
         {
             xen.Machine.Scheduler.RunFor(EventPeriod);
             (GuestSystem guest, VifSpec spec, _) = guests[random.Next(guests.Count)];
             string vif = $"xvif{guest.Kernel.DomId.Value}i0";
+
+            // What the toolstack's steps saw, kept for the report if one fails.
+            var steps = new StringWriter();
+            var started = Stopwatch.StartNew();
             if (detached.Remove(guest))
             {
-                Check(failures, VifLifecycle.Attach(xen, guest, spec, 0, TextWriter.Null) && xen.WaitConnected(guest, Limit), $"{guest.Name}: network-attach");
+                Check(failures, VifLifecycle.Attach(xen, guest, spec, 0, steps) && (xen.WaitConnected(guest, Limit) || Say(steps, "xennet0 did not connect")), $"{guest.Name}: network-attach", steps, started);
                 attaches++;
             }
             else if (random.Next(2) == 0)
             {
-                Check(failures, VifLifecycle.Detach(xen, guest, 0, vif, TextWriter.Null), $"{guest.Name}: network-detach");
+                Check(failures, VifLifecycle.Detach(xen, guest, 0, vif, steps), $"{guest.Name}: network-detach", steps, started);
                 detached.Add(guest);
                 detaches++;
             }
             else
             {
-                Check(failures, SuspendResume(xen, guest, spec, vif), $"{guest.Name}: suspend/resume");
+                Check(failures, SuspendResume(xen, guest, spec, vif, steps), $"{guest.Name}: suspend/resume", steps, started);
                 suspends++;
             }
+
+            slowest = started.Elapsed > slowest ? started.Elapsed : slowest;
         }
 
         foreach ((_, _, SoakTraffic traffic) in guests)
@@ -136,6 +149,12 @@ public static class SoakRun
         long g2d = guests.Sum(g => g.Traffic.Attempts[1]);
 
         IReadOnlyList<string> held = xen.DestroyGuests(Limit);
+
+        // Dom0's xenbus unwatches a device's other end after the device is
+        // gone, so its UNWATCHes may still be on the ring when the grants and
+        // ports are already released: wait for the store to settle too.
+        XenStoreCore store = xen.Machine.XenStore.Core;
+        xen.Machine.Scheduler.RunUntil(() => store.WatchCount == watchBase && store.ConnectionCount == connectionBase && store.TransactionCount == transactionBase, Limit);
         return new SoakReport
         {
             Options = options,
@@ -147,32 +166,35 @@ public static class SoakRun
             SenderOutcomes = outcomes,
             Drops = drops,
             ArpFrames = arp,
+            BackOffs = guests.Sum(g => g.Traffic.BackOffs),
             NotForUsCopies = ledger.NotForUsCopies(),
             Attaches = attaches,
             Detaches = detaches,
             Suspends = suspends,
             Held = held,
-            Watches = xen.Machine.XenStore.Core.WatchCount - watchBase,
-            Connections = xen.Machine.XenStore.Core.ConnectionCount - connectionBase,
-            Transactions = xen.Machine.XenStore.Core.TransactionCount - transactionBase,
+            Watches = store.WatchCount - watchBase,
+            Connections = store.ConnectionCount - connectionBase,
+            Transactions = store.TransactionCount - transactionBase,
+            SlowestEvent = slowest,
             Failures = failures,
         };
     }
 
-    private static void Check(List<string> failures, bool ok, string what)
+    private static void Check(List<string> failures, bool ok, string what, StringWriter steps, Stopwatch started)
     {
         if (!ok)
         {
-            failures.Add($"{what} did not complete");
+            failures.Add($"{what} did not complete ({started.Elapsed.TotalSeconds:F1} s wall): {steps.ToString().ReplaceLineEndings("; ")}");
         }
     }
 
     /// <summary>The suspend-resume scenario's flow: xennet0 suspends, the toolstack replaces the backend, xennet0 resumes.</summary>
-    private static bool SuspendResume(SimulatedXen xen, GuestSystem guest, VifSpec spec, string vif)
+    private static bool SuspendResume(SimulatedXen xen, GuestSystem guest, VifSpec spec, string vif, TextWriter steps)
     {
         XennetInstance? xennet = guest.Xennet.Find("xennet0");
         if (xennet is null)
         {
+            steps.WriteLine("no xennet0");
             return false;
         }
 
@@ -180,23 +202,37 @@ public static class SoakRun
         guest.Kernel.Run(async () => suspended = await xennet.SuspendAsync());
         if (!xen.Machine.Scheduler.RunUntil(() => suspended is not null, Limit) || suspended != true)
         {
+            steps.WriteLine($"xennet0 suspend: {suspended?.ToString() ?? "no answer"}");
             return false;
         }
 
         xen.Libxl.SuspendVif(guest.Kernel.DomId, 0);
         if (!xen.Machine.Scheduler.RunUntil(() => xen.Dom0.Kernel.Interfaces.Find(vif) is null, Limit))
         {
+            steps.WriteLine($"{vif} still there after the backend was removed");
             return false;
         }
 
         xen.Libxl.ResumeVif(guest.Kernel.DomId, spec, 0);
-        if (!VifLifecycle.Hotplug(xen, guest, 0, TextWriter.Null))
+        if (!VifLifecycle.Hotplug(xen, guest, 0, steps))
         {
             return false;
         }
 
         bool? resumed = null;
         guest.Kernel.Run(async () => resumed = await xennet.ResumeAsync());
-        return xen.Machine.Scheduler.RunUntil(() => resumed is not null, Limit) && resumed == true && xen.WaitConnected(guest, Limit);
+        if (!xen.Machine.Scheduler.RunUntil(() => resumed is not null, Limit) || resumed != true)
+        {
+            steps.WriteLine($"xennet0 resume: {resumed?.ToString() ?? "no answer"}");
+            return false;
+        }
+
+        return xen.WaitConnected(guest, Limit) || Say(steps, "xennet0 did not reconnect");
+    }
+
+    private static bool Say(TextWriter steps, string what)
+    {
+        steps.WriteLine(what);
+        return false;
     }
 }

@@ -99,6 +99,23 @@ public class XvifRxTests
         Assert.That(_h.Machine.Outstanding().Any(o => o.Contains("virq", StringComparison.Ordinal)), Is.False, "VIRQ_TIMER released when nothing waits");
     }
 
+    /// <summary>
+    /// NetBSD's deferred start: frames the stack hands over in one run of
+    /// dom0's work (a broadcast the bridge copies to every vif, a TX budget's
+    /// worth) wait in the queue and go to the guest together once that work
+    /// returns, in one batch of copies, rather than one copy and one event each.
+    /// </summary>
+    [Test]
+    public void FramesHandedOverInOneRunGoToTheGuestOnceItReturns()
+    {
+        Start();
+        _fe.PostRx(8);
+        byte[] frame = TestFrontend.Frame(60);
+        (int Accepted, uint InRingMeanwhile) during = _h.On(_h.Dom0, () => (Enumerable.Range(0, 8).Count(_ => _vif.Send(frame)), _fe.RxPending));
+        Assert.That(during, Is.EqualTo((8, 0u)), "queued while dom0's work runs");
+        Assert.That(_h.RunUntil(() => _fe.RxPending == 8), "all 8 in the ring once it returned");
+    }
+
     [Test]
     public void WithRxNotifyReqEventPostingBuffersWakesTheBackendAtOnce()
     {

@@ -1,4 +1,5 @@
 using XvifSim.Guest.Net;
+using XvifSim.Public;
 using XvifSim.Public.Netif;
 
 namespace XvifSim.Tests.Backend;
@@ -250,6 +251,32 @@ public class XvifTxTests
         _h.RunFor(TimeSpan.FromMilliseconds(50));
         Assert.That(_fe.TxPending, Is.EqualTo(before));
         Assert.That(_received, Is.Empty);
+    }
+
+    /// <summary>
+    /// A full TX ring does not hold dom0's vCPU in one event: after
+    /// <see cref="XvifSim.Backend.XvifInstance.TxBudget"/> packets the handler
+    /// yields, so work queued behind the event (a xenbus watch, the hotplug
+    /// script) runs before the rest of the ring, which is then served whole.
+    /// Before the budget, a frontend refilling its ring as fast as dom0
+    /// drained it kept dom0 in one upcall for seconds (the threaded soak).
+    /// </summary>
+    [Test]
+    public void OneEventTakesABudgetOfPacketsThenLetsQueuedWorkRun()
+    {
+        Start();
+        const int Packets = 200;
+        byte[] frame = TestFrontend.Frame(60);
+        GrantRef gref = _fe.GrantData(frame, 0);
+        _fe.PostTx([.. Enumerable.Range(0, Packets).Select(i => new NetifTxRequest { Gref = gref, Id = (ushort)i, PacketSize = (ushort)frame.Length })]);
+        int? seenByQueuedWork = null;
+        _h.Dom0.Run(() => seenByQueuedWork = _received.Count);
+        Assert.That(_h.RunUntil(() => seenByQueuedWork is not null && _received.Count == Packets), $"{_received.Count} of {Packets} went up");
+        Assert.Multiple(() =>
+        {
+            Assert.That(seenByQueuedWork, Is.EqualTo(XvifSim.Backend.XvifInstance.TxBudget), "work queued after the event ran after one budget");
+            Assert.That(_fe.TakeTx(Packets).Select(r => r.Status), Is.All.EqualTo(NetifRsp.Okay));
+        });
     }
 
     private void AssertStillWorks()

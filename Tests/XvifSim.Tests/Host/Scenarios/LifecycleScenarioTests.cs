@@ -98,9 +98,9 @@ public class LifecycleScenarioTests
         Assert.Multiple(() =>
         {
             Assert.That(sent, Is.EqualTo(RxStarvationScenario.Burst), "xvif1i0's tap sees every datagram dom0 sent");
-            Assert.That(delivered, Is.EqualTo(XvifSim.Backend.XvifInstance.RxQueueLength), "the guest got what the queue held (the posted buffers' worth first), not the drops");
+            Assert.That(delivered, Is.LessThan(sent).And.GreaterThan(XvifSim.Backend.XvifInstance.RxQueueLength), "the guest got the posted buffers' worth and the queue, not the drops");
             Assert.That(output, Does.Contain($"= {RxStarvationScenario.Burst} of {RxStarvationScenario.Burst} sent"));
-            Assert.That(output, Does.Match($@"xvif1i0 holds \d+ \(RxQueued\), dropped {sent - delivered} \(OutDrops\)"));
+            Assert.That(output, Does.Contain($"xvif1i0 holds {XvifSim.Backend.XvifInstance.RxQueueLength} (RxQueued), dropped {sent - delivered} (OutDrops)"));
         });
     }
 
