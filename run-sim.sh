@@ -29,7 +29,12 @@ Usage: ./run-sim.sh [command] [options]
                         N guests (64), mixed UDP traffic and random attach,
                         detach and suspend/resume for S seconds (60, threaded);
                         reports frames, drops by reason and anything left held
-  bench [--quick]       time the hypervisor's hot operations against a memory copy
+  bench [--quick] [--out PATH]
+                        measure guest-to-guest throughput (capture off and
+                        on), XenStore, connecting 64 guest pairs and the
+                        hypervisor's hot operations against memory-copy and
+                        Channels baselines; print the table and write
+                        bench-results.json (or PATH). --quick: under a minute
   test                  install the test prerequisites, run `dotnet test`, and
                         print the line `N passed, N failed, N skipped`
   --help                this text
@@ -112,7 +117,7 @@ case "${1:-}" in
   -h|--help|help) usage ;;
   test) shift; run_tests "$@" ;;
   "") run_host run ;;
-  bench) shift; require_dotnet; exec dotnet run -c Release --project "$ROOT/Tests/XvifSim.Benchmarks" -- "$@" ;;
+  bench) shift; ensure_pkgs libpcap0.8 || exit 1; require_dotnet; exec dotnet run -c Release --project "$ROOT/Tests/XvifSim.Benchmarks" -- "$@" ;;
   list|run|all|up|xenstored|soak) run_host "$@" ;;
   -*) usage >&2; exit 2 ;;
   *) run_host run "$@" ;;

@@ -29,6 +29,7 @@ internal sealed class CreditedSender
     private long _refused;
     private long _delivered;
     private long _writtenOff;
+    private long _stalls;
     private volatile bool _stopped;
 
     public CreditedSender(IVcpu vcpu, IpStack ip, IPv4Address to, ushort port, int payloadLength)
@@ -50,6 +51,9 @@ internal sealed class CreditedSender
     /// <summary>Datagrams guest2's UDP received on the port.</summary>
     public long Delivered => Volatile.Read(ref _delivered);
 
+    /// <summary>How often the stream stalled with frames in flight and the window was reopened.</summary>
+    public long Stalls => Volatile.Read(ref _stalls);
+
     /// <summary>Asks guest1's vCPU to top the window up.</summary>
     public void Kick() => _vcpu.Schedule(_topUp);
 
@@ -60,6 +64,7 @@ internal sealed class CreditedSender
     public void WriteOffInFlight()
     {
         Volatile.Write(ref _writtenOff, Sent - Delivered);
+        Interlocked.Increment(ref _stalls);
         Kick();
     }
 
@@ -88,14 +93,14 @@ internal sealed class CreditedSender
         long inFlight = _sent - Delivered - Volatile.Read(ref _writtenOff);
         for (; inFlight < Window; inFlight++)
         {
-            if (_ip.SendTo(_to, _port, _port, _payload) == IpOutputStatus.Sent)
+            if (_ip.SendTo(_to, _port, _port, _payload) != IpOutputStatus.Sent)
             {
-                Volatile.Write(ref _sent, _sent + 1);
-            }
-            else
-            {
+                // A full TX ring (xennet drops rather than queues): try again on the next credit.
                 Volatile.Write(ref _refused, _refused + 1);
+                return;
             }
+
+            Volatile.Write(ref _sent, _sent + 1);
         }
     }
 }

@@ -15,20 +15,30 @@ namespace XvifSim.Benchmarks;
 /// </summary>
 public sealed class GuestToGuestFlow : IDisposable
 {
-    public const ushort Port = 5001;
+    /// <summary>The first stream's port; each later stream takes the next, so a straggler of one is never counted by another.</summary>
+    public const ushort FirstPort = 5001;
 
     /// <summary>Ethernet (14) + IPv4 (20) + UDP (8): a frame is this plus the payload, FCS not included (as pcap records it).</summary>
     public const int Headers = EthernetFrame.HeaderLength + IPv4Header.MinLength + UdpHeader.Length;
 
-    /// <summary>A stall this long with frames in flight means they were lost; the window reopens.</summary>
-    private static readonly TimeSpan Stall = TimeSpan.FromMilliseconds(50);
+    /// <summary>
+    /// A stall this long means the frames in flight were lost, and the window
+    /// reopens. Long, because on a loaded machine a vCPU thread can wait
+    /// tens of milliseconds for a core: writing off frames that are only late
+    /// would overrun the window and the rings.
+    /// </summary>
+    private static readonly TimeSpan Stall = TimeSpan.FromMilliseconds(500);
 
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>How long the frames in flight at the end of a stream may take to land before they count as lost.</summary>
+    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(1);
 
     private readonly SimulatedXen _xen;
     private readonly GuestSystem _one;
     private readonly GuestSystem _two;
     private readonly string? _captures;
+    private ushort _port = FirstPort;
 
     private GuestToGuestFlow(SimulatedXen xen, GuestSystem one, GuestSystem two, string? captures)
     {
@@ -71,32 +81,29 @@ public sealed class GuestToGuestFlow : IDisposable
     public FlowResult Measure(int frameLength, TimeSpan warmUp, TimeSpan window)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(frameLength, Headers + 4);
-        var sender = new CreditedSender(_one.Kernel.Hypercalls.Vcpu, _one.Ip!, _two.Address, Port, frameLength - Headers);
-        VcpuWork.Run(_xen.Machine.Scheduler, _two.Kernel, () =>
-        {
-            _two.Ip!.Unbind(Port);
-            _two.Ip.Bind(Port, sender.OnDatagram);
-        });
+        ushort port = _port++;
+        var sender = new CreditedSender(_one.Kernel.Hypercalls.Vcpu, _one.Ip!, _two.Address, port, frameLength - Headers);
+        VcpuWork.Run(_xen.Machine.Scheduler, _two.Kernel, () => _two.Ip!.Bind(port, sender.OnDatagram));
 
+        PathDrops dropsBefore = PathDrops.Take(_xen, _one, _two);
         sender.Kick();
         Feed(sender, warmUp);
         long framesBefore = sender.Delivered;
+        long stallsBefore = sender.Stalls;
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         Feed(sender, window);
         long frames = sender.Delivered - framesBefore;
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         double seconds = clock.Elapsed.TotalSeconds;
+        long stalls = sender.Stalls - stallsBefore;
 
+        // Let what is in flight land: the stream is over when all has arrived, or nothing has for a while.
         sender.Stop();
-        long last = -1;
-        while (sender.Delivered != last)
-        {
-            last = sender.Delivered;
-            _xen.Machine.Scheduler.RunFor(Stall);
-        }
-
-        return new FlowResult(frameLength, Capture, frames, seconds, sender.Refused, sender.Sent - sender.Delivered, allocated);
+        _xen.Machine.Scheduler.RunUntil(() => sender.Delivered == sender.Sent, Drain);
+        VcpuWork.Run(_xen.Machine.Scheduler, _two.Kernel, () => _two.Ip!.Unbind(port));
+        PathDrops drops = PathDrops.Take(_xen, _one, _two).Since(dropsBefore);
+        return new FlowResult(frameLength, Capture, frames, seconds, sender.Refused, sender.Sent - sender.Delivered, drops, stalls, allocated);
     }
 
     public void Dispose()
@@ -111,12 +118,15 @@ public sealed class GuestToGuestFlow : IDisposable
     private void ResolveArp()
     {
         bool arrived = false;
-        VcpuWork.Run(_xen.Machine.Scheduler, _two.Kernel, () => _two.Ip!.Bind(Port, (_, _, _, _) => Volatile.Write(ref arrived, true)));
-        VcpuWork.Run(_xen.Machine.Scheduler, _one.Kernel, () => _one.Ip!.SendTo(_two.Address, Port, Port, [0]));
+        ushort port = _port++;
+        VcpuWork.Run(_xen.Machine.Scheduler, _two.Kernel, () => _two.Ip!.Bind(port, (_, _, _, _) => Volatile.Write(ref arrived, true)));
+        VcpuWork.Run(_xen.Machine.Scheduler, _one.Kernel, () => _one.Ip!.SendTo(_two.Address, port, port, [0]));
         if (!_xen.Machine.Scheduler.RunUntil(() => Volatile.Read(ref arrived), TimeSpan.FromSeconds(5)))
         {
             throw new InvalidOperationException("guest1's first datagram did not reach guest2 within 5 s");
         }
+
+        VcpuWork.Run(_xen.Machine.Scheduler, _two.Kernel, () => _two.Ip!.Unbind(port));
     }
 
     /// <summary>Waits out <paramref name="span"/> on the host thread, reopening the window if the stream stalls (lost frames).</summary>

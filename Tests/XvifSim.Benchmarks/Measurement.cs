@@ -3,10 +3,10 @@ using System.Diagnostics;
 namespace XvifSim.Benchmarks;
 
 /// <summary>One timed loop: how many operations per second, and bytes allocated per operation.</summary>
-internal sealed record Measurement(string Name, double OpsPerSecond, double AllocatedBytesPerOp)
+public sealed record Measurement(string Name, double OpsPerSecond, double AllocatedBytesPerOp)
 {
     /// <summary>Runs <paramref name="op"/> in batches until <paramref name="duration"/> has passed, after a warm-up.</summary>
-    public static Measurement Take(string name, TimeSpan duration, Action op)
+    internal static Measurement Take(string name, TimeSpan duration, Action op)
     {
         for (int i = 0; i < 1000; i++)
         {
