@@ -15,6 +15,9 @@ public static class BenchRun
     /// <summary>Far more than 64 guests need even on a loaded machine; past it the run is broken, not slow.</summary>
     private static readonly TimeSpan ConnectLimit = TimeSpan.FromSeconds(120);
 
+    /// <summary>Before each window of a warmed-up stream: long enough for the window of frames in flight to fill the path.</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(100);
+
     public static BenchResults Measure(BenchOptions options, TextWriter progress)
     {
         var peak = new MemoryPeak();
@@ -23,25 +26,23 @@ public static class BenchRun
         progress.WriteLine("bench: memory copy and Channels baselines");
         Measurement memcpySmall = Baselines.MemoryCopy(SmallFrame, options.Loop);
         Measurement memcpyLarge = Baselines.MemoryCopy(LargeFrame, options.Loop);
-        Measurement channelsSmall = Baselines.Channel(SmallFrame, options.WarmUp, options.Window);
-        Measurement channelsLarge = Baselines.Channel(LargeFrame, options.WarmUp, options.Window);
+        Measurement channelsSmall = Baselines.Channel(SmallFrame, options.WarmUp, options.Span);
+        Measurement channelsLarge = Baselines.Channel(LargeFrame, options.WarmUp, options.Span);
         peak.Sample();
         progress.WriteLine("bench: XenStore");
         (Measurement reads, Measurement writes) = XenStoreBenchmarks.Core(options.Loop);
-        Measurement ring = XenStoreBenchmarks.Ring(options.WarmUp, options.Window);
+        Measurement ring = XenStoreBenchmarks.Ring(options.WarmUp, options.Span);
         peak.Sample();
-        progress.WriteLine("bench: guest to guest, capture off");
-        (FlowResult small, FlowResult large) = Flows(capture: false, options, peak);
-        progress.WriteLine("bench: guest to guest, capture on");
-        (FlowResult smallCaptured, FlowResult largeCaptured) = Flows(capture: true, options, peak);
+        progress.WriteLine("bench: guest to guest, capture off and on");
+        FlowResult[] flows = Flows(options, peak);
         progress.WriteLine($"bench: {ConnectBenchmark.Pairs} guest pairs to Connected");
         double connect = ConnectBenchmark.Seconds(ConnectLimit, peak);
         return new BenchResults
         {
-            Small = small,
-            Large = large,
-            SmallCaptured = smallCaptured,
-            LargeCaptured = largeCaptured,
+            Small = flows[0],
+            Large = flows[1],
+            SmallCaptured = flows[2],
+            LargeCaptured = flows[3],
             MemcpySmall = memcpySmall,
             MemcpyLarge = memcpyLarge,
             ChannelsSmall = channelsSmall,
@@ -56,13 +57,34 @@ public static class BenchRun
         };
     }
 
-    private static (FlowResult Small, FlowResult Large) Flows(bool capture, BenchOptions options, MemoryPeak peak)
+    /// <summary>
+    /// Two hosts side by side, one capturing every interface and one not;
+    /// the four streams (64 and 1514-byte frames on each) each warm up once,
+    /// then take turns window by window, so that load from elsewhere on the
+    /// machine falls on all four alike. In order: 64 B off, 1514 B off, 64 B
+    /// on, 1514 B on.
+    /// </summary>
+    private static FlowResult[] Flows(BenchOptions options, MemoryPeak peak)
     {
-        using GuestToGuestFlow flow = GuestToGuestFlow.Start(capture);
-        FlowResult small = Checked(flow.Measure(SmallFrame, options.WarmUp, options.Window));
-        FlowResult large = Checked(flow.Measure(LargeFrame, options.WarmUp, options.Window));
+        using GuestToGuestFlow off = GuestToGuestFlow.Start(capture: false);
+        using GuestToGuestFlow on = GuestToGuestFlow.Start(capture: true);
+        (GuestToGuestFlow Flow, int Length)[] streams = [(off, SmallFrame), (off, LargeFrame), (on, SmallFrame), (on, LargeFrame)];
+        foreach ((GuestToGuestFlow flow, int length) in streams)
+        {
+            flow.Measure(length, options.WarmUp, options.Window);
+        }
+
+        var windows = streams.Select(_ => new List<FlowResult>()).ToArray();
+        for (int round = 0; round < options.Rounds; round++)
+        {
+            for (int i = 0; i < streams.Length; i++)
+            {
+                windows[i].Add(streams[i].Flow.Measure(streams[i].Length, Settle, options.Window));
+            }
+        }
+
         peak.Sample();
-        return (small, large);
+        return [.. windows.Select(w => Checked(FlowResult.Combine(w)))];
     }
 
     private static FlowResult Checked(FlowResult result) => result.Frames > 0

@@ -3,11 +3,11 @@ using System.Globalization;
 namespace XvifSim.Benchmarks;
 
 /// <summary>Prints one run's figures as a table, the baselines beside them, and the ratios against the issue's targets.</summary>
-internal static class BenchTable
+public static class BenchTable
 {
     public static void Write(BenchResults r, BenchOptions options, TextWriter output)
     {
-        output.WriteLine($"XvifSim bench ({options.Mode}: loops {Seconds(options.Loop)}, warm-up {Seconds(options.WarmUp)}, windows {Seconds(options.Window)})");
+        output.WriteLine($"XvifSim bench ({options.Mode}: loops {Seconds(options.Loop)}, warm-up {Seconds(options.WarmUp)}, guest-to-guest windows {options.Rounds} x {Seconds(options.Window)}, median)");
         output.WriteLine($"machine: {MachineInfo.Describe()}");
         output.WriteLine();
         output.WriteLine($"{"guest to guest via bridge0, UDP, threaded",-46} {"frames/s",12} {"bytes/s",15} {"B alloc/frame",14} {"refused",8} {"lost",6} {"stalls",7}");

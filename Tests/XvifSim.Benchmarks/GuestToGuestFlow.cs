@@ -103,7 +103,7 @@ public sealed class GuestToGuestFlow : IDisposable
         _xen.Machine.Scheduler.RunUntil(() => sender.Delivered == sender.Sent, Drain);
         VcpuWork.Run(_xen.Machine.Scheduler, _two.Kernel, () => _two.Ip!.Unbind(port));
         PathDrops drops = PathDrops.Take(_xen, _one, _two).Since(dropsBefore);
-        return new FlowResult(frameLength, Capture, frames, seconds, sender.Refused, sender.Sent - sender.Delivered, drops, stalls, allocated);
+        return new FlowResult(frameLength, Capture, frames / seconds, frames, sender.Refused, sender.Sent - sender.Delivered, drops, stalls, allocated);
     }
 
     public void Dispose()

@@ -35,6 +35,10 @@ public sealed record PathDrops(long Guest1Out, long Vif1In, long Bridge, long Vi
         Guest1Out - before.Guest1Out, Vif1In - before.Vif1In, Bridge - before.Bridge,
         Vif2Out - before.Vif2Out, Guest2In - before.Guest2In, Guest2Ip - before.Guest2Ip);
 
+    public PathDrops Plus(PathDrops other) => new(
+        Guest1Out + other.Guest1Out, Vif1In + other.Vif1In, Bridge + other.Bridge,
+        Vif2Out + other.Vif2Out, Guest2In + other.Guest2In, Guest2Ip + other.Guest2Ip);
+
     public override string ToString() =>
         $"guest1/xennet0 out {Guest1Out}, xvif1i0 in {Vif1In}, bridge0 {Bridge}, xvif2i0 out {Vif2Out}, guest2/xennet0 in {Guest2In}, guest2 IP/UDP {Guest2Ip}";
 

@@ -6,7 +6,7 @@ namespace XvifSim.Benchmarks;
 /// error: the run still succeeds.
 /// </summary>
 /// <param name="Floor">True when the target is a minimum, false when a maximum.</param>
-internal sealed record Target(string Figure, double Measured, double Goal, bool Floor, string Format)
+public sealed record Target(string Figure, double Measured, double Goal, bool Floor, string Format)
 {
     public bool Met => Floor ? Measured >= Goal : Measured <= Goal;
 

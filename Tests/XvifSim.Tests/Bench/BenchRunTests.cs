@@ -13,7 +13,7 @@ namespace XvifSim.Tests.Bench;
 [NonParallelizable]
 public class BenchRunTests
 {
-    private static readonly BenchOptions Tiny = new("test", "", TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(150));
+    private static readonly BenchOptions Tiny = new("test", "", TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50), Rounds: 2);
 
     [Test]
     public void AShortRunMeasuresEveryFigureAndWritesEveryKey()
