@@ -58,33 +58,33 @@ public static class BenchRun
     }
 
     /// <summary>
-    /// Two hosts side by side, one capturing every interface and one not;
-    /// the four streams (64 and 1514-byte frames on each) each warm up once,
-    /// then take turns window by window, so that load from elsewhere on the
-    /// machine falls on all four alike. In order: 64 B off, 1514 B off, 64 B
-    /// on, 1514 B on.
+    /// Two hosts side by side, one capturing every interface and one not, a
+    /// stream of 64 and one of 1514-byte frames on each. Each stream warms up
+    /// once, then they take turns window by window, so that load from
+    /// elsewhere on the machine falls on all four alike. In order: 64 B off,
+    /// 1514 B off, 64 B on, 1514 B on.
     /// </summary>
     private static FlowResult[] Flows(BenchOptions options, MemoryPeak peak)
     {
         using GuestToGuestFlow off = GuestToGuestFlow.Start(capture: false);
         using GuestToGuestFlow on = GuestToGuestFlow.Start(capture: true);
-        (GuestToGuestFlow Flow, int Length)[] streams = [(off, SmallFrame), (off, LargeFrame), (on, SmallFrame), (on, LargeFrame)];
-        foreach ((GuestToGuestFlow flow, int length) in streams)
+        GuestToGuestStream[] streams = [off.Open(SmallFrame), off.Open(LargeFrame), on.Open(SmallFrame), on.Open(LargeFrame)];
+        foreach (GuestToGuestStream stream in streams)
         {
-            flow.Measure(length, options.WarmUp, options.Window);
+            stream.WarmUp(options.WarmUp);
         }
 
-        var windows = streams.Select(_ => new List<FlowResult>()).ToArray();
         for (int round = 0; round < options.Rounds; round++)
         {
-            for (int i = 0; i < streams.Length; i++)
+            foreach (GuestToGuestStream stream in streams)
             {
-                windows[i].Add(streams[i].Flow.Measure(streams[i].Length, Settle, options.Window));
+                stream.Window(Settle, options.Window);
             }
         }
 
         peak.Sample();
-        return [.. windows.Select(w => Checked(FlowResult.Combine(w)))];
+
+        return [.. streams.Select(s => Checked(s.Finish()))];
     }
 
     private static FlowResult Checked(FlowResult result) => result.Frames > 0

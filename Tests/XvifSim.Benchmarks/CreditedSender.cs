@@ -69,7 +69,14 @@ internal sealed class CreditedSender
     }
 
     /// <summary>Stops topping up; what is in flight still arrives.</summary>
-    public void Stop() => _stopped = true;
+    public void Pause() => _stopped = true;
+
+    /// <summary>Starts topping up again.</summary>
+    public void Resume()
+    {
+        _stopped = false;
+        Kick();
+    }
 
     /// <summary>guest2's UDP handler for the port, on guest2's vCPU.</summary>
     public void OnDatagram(IPv4Address source, ushort sourcePort, ushort destinationPort, ReadOnlySpan<byte> payload)

@@ -10,8 +10,9 @@ namespace XvifSim.Benchmarks;
 /// (dom0 with bridge0, guest1 and guest2 each with one vif, the threaded
 /// scheduler, captures on every interface or none), measured in a steady
 /// state: guest1 sends UDP datagrams from its vCPU with a
-/// <see cref="CreditedSender"/>, and frames delivered to guest2's UDP are
-/// counted over a timed window after a warm-up.
+/// <see cref="CreditedSender"/>, one <see cref="GuestToGuestStream"/> per
+/// frame size, and frames delivered to guest2's UDP are counted over timed
+/// windows.
 /// </summary>
 public sealed class GuestToGuestFlow : IDisposable
 {
@@ -32,7 +33,7 @@ public sealed class GuestToGuestFlow : IDisposable
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
 
     /// <summary>How long the frames in flight at the end of a stream may take to land before they count as lost.</summary>
-    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(1.5);
 
     private readonly SimulatedXen _xen;
     private readonly GuestSystem _one;
@@ -73,38 +74,27 @@ public sealed class GuestToGuestFlow : IDisposable
     }
 
     /// <summary>
-    /// Streams frames of <paramref name="frameLength"/> bytes for
-    /// <paramref name="warmUp"/>, then counts those delivered in
-    /// <paramref name="window"/>, then stops the sender and lets what is in
-    /// flight land before counting what was lost.
+    /// A stream of frames of <paramref name="frameLength"/> bytes from guest1
+    /// to guest2 on a port of its own, paused until its first window.
     /// </summary>
-    public FlowResult Measure(int frameLength, TimeSpan warmUp, TimeSpan window)
+    public GuestToGuestStream Open(int frameLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(frameLength, Headers + 4);
         ushort port = _port++;
         var sender = new CreditedSender(_one.Kernel.Hypercalls.Vcpu, _one.Ip!, _two.Address, port, frameLength - Headers);
         VcpuWork.Run(_xen.Machine.Scheduler, _two.Kernel, () => _two.Ip!.Bind(port, sender.OnDatagram));
-
-        PathDrops dropsBefore = PathDrops.Take(_xen, _one, _two);
-        sender.Kick();
-        Feed(sender, warmUp);
-        long framesBefore = sender.Delivered;
-        long stallsBefore = sender.Stalls;
-        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var clock = Stopwatch.StartNew();
-        Feed(sender, window);
-        long frames = sender.Delivered - framesBefore;
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        double seconds = clock.Elapsed.TotalSeconds;
-        long stalls = sender.Stalls - stallsBefore;
-
-        // Let what is in flight land: the stream is over when all has arrived, or nothing has for a while.
-        sender.Stop();
-        _xen.Machine.Scheduler.RunUntil(() => sender.Delivered == sender.Sent, Drain);
-        VcpuWork.Run(_xen.Machine.Scheduler, _two.Kernel, () => _two.Ip!.Unbind(port));
-        PathDrops drops = PathDrops.Take(_xen, _one, _two).Since(dropsBefore);
-        return new FlowResult(frameLength, Capture, frames / seconds, frames, sender.Refused, sender.Sent - sender.Delivered, drops, stalls, allocated);
+        return new GuestToGuestStream(this, sender, frameLength);
     }
+
+    /// <summary>
+    /// Waits for what is in flight to land, longer than xvif's 1-second RX
+    /// watchdog: frames queued in dom0 for want of RX buffers when the stream
+    /// paused are sent only on guest2's next event or by that watchdog.
+    /// </summary>
+    internal void Drain(CreditedSender sender) => _xen.Machine.Scheduler.RunUntil(() => sender.Delivered == sender.Sent, DrainLimit);
+
+    /// <summary>The path's drop counters now.</summary>
+    internal PathDrops Drops() => PathDrops.Take(_xen, _one, _two);
 
     public void Dispose()
     {
@@ -130,7 +120,7 @@ public sealed class GuestToGuestFlow : IDisposable
     }
 
     /// <summary>Waits out <paramref name="span"/> on the host thread, reopening the window if the stream stalls (lost frames).</summary>
-    private void Feed(CreditedSender sender, TimeSpan span)
+    internal void Feed(CreditedSender sender, TimeSpan span)
     {
         var clock = Stopwatch.StartNew();
         long lastDelivered = sender.Delivered;

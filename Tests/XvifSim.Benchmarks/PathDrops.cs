@@ -13,6 +13,8 @@ namespace XvifSim.Benchmarks;
 /// </summary>
 public sealed record PathDrops(long Guest1Out, long Vif1In, long Bridge, long Vif2Out, long Guest2In, long Guest2Ip)
 {
+    public static readonly PathDrops None = new(0, 0, 0, 0, 0, 0);
+
     public long Total => Guest1Out + Vif1In + Bridge + Vif2Out + Guest2In + Guest2Ip;
 
     internal static PathDrops Take(SimulatedXen xen, GuestSystem one, GuestSystem two)
