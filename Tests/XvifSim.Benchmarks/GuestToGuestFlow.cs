@@ -122,22 +122,23 @@ public sealed class GuestToGuestFlow : IDisposable
     /// <summary>Waits out <paramref name="span"/> on the host thread, reopening the window if the stream stalls (lost frames).</summary>
     internal void Feed(CreditedSender sender, TimeSpan span)
     {
-        var clock = Stopwatch.StartNew();
+        // Timestamps, not a Stopwatch object: nothing in a timed window allocates but what is measured.
+        long start = Stopwatch.GetTimestamp();
         long lastDelivered = sender.Delivered;
         TimeSpan lastProgress = TimeSpan.Zero;
-        while (clock.Elapsed < span)
+        while (Stopwatch.GetElapsedTime(start) < span)
         {
             _xen.Machine.Scheduler.RunFor(Tick);
             long delivered = sender.Delivered;
             if (delivered != lastDelivered)
             {
                 lastDelivered = delivered;
-                lastProgress = clock.Elapsed;
+                lastProgress = Stopwatch.GetElapsedTime(start);
             }
-            else if (clock.Elapsed - lastProgress >= Stall)
+            else if (Stopwatch.GetElapsedTime(start) - lastProgress >= Stall)
             {
                 sender.WriteOffInFlight();
-                lastProgress = clock.Elapsed;
+                lastProgress = Stopwatch.GetElapsedTime(start);
             }
         }
     }

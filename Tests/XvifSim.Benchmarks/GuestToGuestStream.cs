@@ -47,11 +47,11 @@ public sealed class GuestToGuestStream
         long framesBefore = _sender.Delivered;
         long stallsBefore = _sender.Stalls;
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var clock = Stopwatch.StartNew();
+        long start = Stopwatch.GetTimestamp();
         _flow.Feed(_sender, window);
         long frames = _sender.Delivered - framesBefore;
         _allocated += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        _rates.Add(frames / clock.Elapsed.TotalSeconds);
+        _rates.Add(frames / Stopwatch.GetElapsedTime(start).TotalSeconds);
         _frames += frames;
         _stalls += _sender.Stalls - stallsBefore;
         _sender.Pause();
