@@ -15,7 +15,8 @@ namespace XvifSim.Benchmarks;
 /// </summary>
 internal static class CoreBenchmarks
 {
-    public static int Run(TimeSpan duration, TextWriter output)
+    /// <summary>The measurements, baseline first; throws if a measured operation failed.</summary>
+    public static IReadOnlyList<Measurement> Run(TimeSpan duration)
     {
         using var machine = new Machine(new DeterministicScheduler(seed: 1));
         Domain guestDomain = machine.CreateDomain(new DomainConfig("guest1"));
@@ -63,19 +64,11 @@ internal static class CoreBenchmarks
         dom0.Hypercalls.EventChannel.BindInterdomain(ref bind);
         results.Add(Measurement.Take("EVTCHNOP_send (pending already set)", duration, () => dom0.Hypercalls.EventChannel.Send(bind.LocalPort)));
 
-        bool failed = copy[0].Status != GntSt.Okay || map[0].Status != GntSt.Okay || unmap[0].Status != GntSt.Okay;
-        double baseline = results[0].OpsPerSecond;
-        output.WriteLine($"{"operation",-40} {"ops/s",14} {"vs memcpy",10} {"B alloc/op",11}");
-        foreach (Measurement m in results)
+        if (copy[0].Status != GntSt.Okay || map[0].Status != GntSt.Okay || unmap[0].Status != GntSt.Okay)
         {
-            output.WriteLine($"{m.Name,-40} {m.OpsPerSecond,14:N0} {m.OpsPerSecond / baseline,10:P1} {m.AllocatedBytesPerOp,11:F2}");
+            throw new InvalidOperationException($"a measured operation failed: copy {copy[0].Status}, map {map[0].Status}, unmap {unmap[0].Status}");
         }
 
-        if (failed)
-        {
-            output.WriteLine($"a measured operation failed: copy {copy[0].Status}, map {map[0].Status}, unmap {unmap[0].Status}");
-        }
-
-        return failed ? 1 : 0;
+        return results;
     }
 }

@@ -1,0 +1,35 @@
+namespace XvifSim.Benchmarks;
+
+/// <summary>Every figure of one bench run.</summary>
+public sealed record BenchResults
+{
+    public required FlowResult Small { get; init; }
+
+    public required FlowResult Large { get; init; }
+
+    public required FlowResult SmallCaptured { get; init; }
+
+    public required FlowResult LargeCaptured { get; init; }
+
+    public required Measurement MemcpySmall { get; init; }
+
+    public required Measurement MemcpyLarge { get; init; }
+
+    public required Measurement ChannelsSmall { get; init; }
+
+    public required Measurement ChannelsLarge { get; init; }
+
+    public required Measurement XsCoreReads { get; init; }
+
+    public required Measurement XsCoreWrites { get; init; }
+
+    public required Measurement XsRing { get; init; }
+
+    public required double ConnectSeconds { get; init; }
+
+    public required IReadOnlyList<Measurement> Core { get; init; }
+
+    public required long PeakWorkingSetBytes { get; init; }
+
+    public required long PeakGcHeapBytes { get; init; }
+}

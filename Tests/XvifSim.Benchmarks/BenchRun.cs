@@ -1,0 +1,93 @@
+namespace XvifSim.Benchmarks;
+
+/// <summary>
+/// One bench run: every figure in turn, each in its own simulated host (or
+/// none), so that one figure's threads and buffers do not weigh on the next.
+/// </summary>
+public static class BenchRun
+{
+    /// <summary>An Ethernet frame of 64 bytes: 14 + 20 + 8 of headers and 22 of UDP payload (FCS not counted).</summary>
+    public const int SmallFrame = 64;
+
+    /// <summary>A full-MTU Ethernet frame: a 1500-byte IPv4 packet (1472 bytes of UDP payload) and the 14-byte Ethernet header.</summary>
+    public const int LargeFrame = 1514;
+
+    /// <summary>Far more than 64 guests need even on a loaded machine; past it the run is broken, not slow.</summary>
+    private static readonly TimeSpan ConnectLimit = TimeSpan.FromSeconds(120);
+
+    /// <summary>Before each window of a warmed-up stream: long enough for the window of frames in flight to fill the path.</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(100);
+
+    public static BenchResults Measure(BenchOptions options, TextWriter progress)
+    {
+        var peak = new MemoryPeak();
+        progress.WriteLine("bench: hypervisor operations");
+        IReadOnlyList<Measurement> core = CoreBenchmarks.Run(options.Loop);
+        progress.WriteLine("bench: memory copy and Channels baselines");
+        Measurement memcpySmall = Baselines.MemoryCopy(SmallFrame, options.Loop);
+        Measurement memcpyLarge = Baselines.MemoryCopy(LargeFrame, options.Loop);
+        Measurement channelsSmall = Baselines.Channel(SmallFrame, options.WarmUp, options.Span);
+        Measurement channelsLarge = Baselines.Channel(LargeFrame, options.WarmUp, options.Span);
+        peak.Sample();
+        progress.WriteLine("bench: XenStore");
+        (Measurement reads, Measurement writes) = XenStoreBenchmarks.Core(options.Loop);
+        Measurement ring = XenStoreBenchmarks.Ring(options.WarmUp, options.Span);
+        peak.Sample();
+        progress.WriteLine("bench: guest to guest, capture off and on");
+        FlowResult[] flows = Flows(options, peak);
+        progress.WriteLine($"bench: {ConnectBenchmark.Pairs} guest pairs to Connected");
+        double connect = ConnectBenchmark.Seconds(ConnectLimit, peak);
+        return new BenchResults
+        {
+            Small = flows[0],
+            Large = flows[1],
+            SmallCaptured = flows[2],
+            LargeCaptured = flows[3],
+            MemcpySmall = memcpySmall,
+            MemcpyLarge = memcpyLarge,
+            ChannelsSmall = channelsSmall,
+            ChannelsLarge = channelsLarge,
+            XsCoreReads = reads,
+            XsCoreWrites = writes,
+            XsRing = ring,
+            ConnectSeconds = connect,
+            Core = core,
+            PeakWorkingSetBytes = MemoryPeak.WorkingSetBytes,
+            PeakGcHeapBytes = peak.GcHeapBytes,
+        };
+    }
+
+    /// <summary>
+    /// Two hosts side by side, one capturing every interface and one not, a
+    /// stream of 64 and one of 1514-byte frames on each. Each stream warms up
+    /// once, then they take turns window by window, so that load from
+    /// elsewhere on the machine falls on all four alike. In order: 64 B off,
+    /// 1514 B off, 64 B on, 1514 B on.
+    /// </summary>
+    private static FlowResult[] Flows(BenchOptions options, MemoryPeak peak)
+    {
+        using GuestToGuestFlow off = GuestToGuestFlow.Start(capture: false);
+        using GuestToGuestFlow on = GuestToGuestFlow.Start(capture: true);
+        GuestToGuestStream[] streams = [off.Open(SmallFrame), off.Open(LargeFrame), on.Open(SmallFrame), on.Open(LargeFrame)];
+        foreach (GuestToGuestStream stream in streams)
+        {
+            stream.WarmUp(options.WarmUp);
+        }
+
+        for (int round = 0; round < options.Rounds; round++)
+        {
+            foreach (GuestToGuestStream stream in streams)
+            {
+                stream.Window(Settle, options.Window);
+            }
+        }
+
+        peak.Sample();
+
+        return [.. streams.Select(s => Checked(s.Finish()))];
+    }
+
+    private static FlowResult Checked(FlowResult result) => result.Frames > 0
+        ? result
+        : throw new InvalidOperationException($"guest to guest, {result.FrameLength}-byte frames: no frame was delivered in the window");
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace XvifSim.Benchmarks;
+
+/// <summary>Prints one run's figures as a table, the baselines beside them, and the ratios against the issue's targets.</summary>
+public static class BenchTable
+{
+    public static void Write(BenchResults r, BenchOptions options, TextWriter output)
+    {
+        output.WriteLine($"XvifSim bench ({options.Mode}: loops {Seconds(options.Loop)}, warm-up {Seconds(options.WarmUp)}, guest-to-guest windows {options.Rounds} x {Seconds(options.Window)}, median)");
+        output.WriteLine($"machine: {MachineInfo.Describe()}");
+        output.WriteLine();
+        output.WriteLine($"{"guest to guest via bridge0, UDP, threaded",-46} {"frames/s",12} {"bytes/s",15} {"B alloc/frame",14} {"refused",8} {"lost",6} {"stalls",7}");
+        foreach (FlowResult f in new[] { r.Small, r.Large, r.SmallCaptured, r.LargeCaptured })
+        {
+            string name = $"  {f.FrameLength} B frames, capture {(f.Capture ? "on" : "off")}";
+            output.WriteLine($"{name,-46} {f.FramesPerSecond,12:N0} {f.BytesPerSecond,15:N0} {f.AllocatedBytesPerFrame,14:F2} {f.Refused,8} {f.Lost,6} {f.Stalls,7}");
+        }
+
+        foreach (FlowResult f in new[] { r.Small, r.Large, r.SmallCaptured, r.LargeCaptured }.Where(f => f.Lost != 0 || f.Drops.Total != 0))
+        {
+            output.WriteLine($"  drops, {f.FrameLength} B capture {(f.Capture ? "on" : "off")}: {f.Drops}");
+        }
+
+        output.WriteLine();
+        output.WriteLine($"{"baselines, the same bytes",-46} {"msgs/s",12} {"bytes/s",15} {"B alloc/msg",14}");
+        foreach ((Measurement m, int length) in new[] { (r.MemcpySmall, BenchRun.SmallFrame), (r.MemcpyLarge, BenchRun.LargeFrame), (r.ChannelsSmall, BenchRun.SmallFrame), (r.ChannelsLarge, BenchRun.LargeFrame) })
+        {
+            output.WriteLine($"{"  " + m.Name,-46} {m.OpsPerSecond,12:N0} {m.OpsPerSecond * length,15:N0} {m.AllocatedBytesPerOp,14:F2}");
+        }
+
+        output.WriteLine();
+        output.WriteLine($"{"XenStore",-46} {"ops/s",12} {"",15} {"B alloc/op",14}");
+        foreach (Measurement m in new[] { r.XsCoreReads, r.XsCoreWrites, r.XsRing })
+        {
+            output.WriteLine($"{"  " + m.Name,-46} {m.OpsPerSecond,12:N0} {"",15} {m.AllocatedBytesPerOp,14:F2}");
+        }
+
+        output.WriteLine();
+        double baseline = r.Core[0].OpsPerSecond;
+        output.WriteLine($"{"hypervisor operations",-46} {"ops/s",12} {"vs memcpy",15} {"B alloc/op",14}");
+        foreach (Measurement m in r.Core)
+        {
+            output.WriteLine($"{"  " + m.Name,-46} {m.OpsPerSecond,12:N0} {m.OpsPerSecond / baseline,15:P1} {m.AllocatedBytesPerOp,14:F2}");
+        }
+
+        output.WriteLine();
+        output.WriteLine($"{ConnectBenchmark.Pairs} guest pairs to Connected on both ends: {r.ConnectSeconds:F2} s");
+        output.WriteLine($"peak memory: working set {r.PeakWorkingSetBytes / 1048576.0:F0} MiB, managed heap {r.PeakGcHeapBytes / 1048576.0:F0} MiB");
+        output.WriteLine();
+        output.WriteLine($"{"ratio or figure",-52} {"measured",14} {"target",14}  verdict");
+        foreach (Target t in Targets(r))
+        {
+            output.WriteLine($"{t.Figure,-52} {t.Show(t.Measured),14} {(t.Floor ? ">= " : "<= ") + t.Show(t.Goal),14}  {t.Verdict}");
+        }
+
+        output.WriteLine($"{"g2g 64 B frames/s / Channels 64 B msgs/s",-52} {Percent(r.Small.FramesPerSecond / r.ChannelsSmall.OpsPerSecond),14} {"none",14}");
+        output.WriteLine($"{"g2g 1514 B bytes/s / Channels 1514 B bytes/s",-52} {Percent(r.Large.FramesPerSecond / r.ChannelsLarge.OpsPerSecond),14} {"none",14}");
+    }
+
+    /// <summary>The issue's targets for this 2-core machine.</summary>
+    public static IReadOnlyList<Target> Targets(BenchResults r) =>
+    [
+        new("g2g 64 B frames/s, capture off", r.Small.FramesPerSecond, 5_000_000, Floor: true, "N0"),
+        new("g2g 1514 B bytes/s / memcpy 1514 B bytes/s", r.Large.FramesPerSecond / r.MemcpyLarge.OpsPerSecond, 0.40, Floor: true, "P1"),
+        new("capture on / off, 64 B frames/s", r.SmallCaptured.FramesPerSecond / r.Small.FramesPerSecond, 0.60, Floor: true, "P1"),
+        new("capture on / off, 1514 B frames/s", r.LargeCaptured.FramesPerSecond / r.Large.FramesPerSecond, 0.60, Floor: true, "P1"),
+        new("B allocated per frame, capture off (64 B)", r.Small.AllocatedBytesPerFrame, 0, Floor: false, "F2"),
+    ];
+
+    private static string Percent(double ratio) => ratio.ToString("P1", CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan span) => $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
+}

@@ -1,0 +1,18 @@
+namespace XvifSim.Benchmarks;
+
+/// <summary>
+/// One guest-to-guest stream over its timed windows: the median window's
+/// frames delivered to guest2's UDP per second; over all windows, frames
+/// delivered, how often the stream stalled (nothing delivered for 500 ms)
+/// and what every thread of the process allocated; over the whole stream,
+/// what guest1's stack refused, what never arrived and where the path
+/// dropped frames.
+/// </summary>
+public sealed record FlowResult(int FrameLength, bool Capture, double FramesPerSecond, long Frames, long Refused, long Lost, PathDrops Drops, long Stalls, long AllocatedBytes)
+{
+    public double BytesPerSecond => FramesPerSecond * FrameLength;
+
+    /// <summary>Bytes allocated per delivered frame, by all threads in the windows (GC.GetTotalAllocatedBytes).</summary>
+    public double AllocatedBytesPerFrame => Frames == 0 ? double.NaN : (double)AllocatedBytes / Frames;
+
+}

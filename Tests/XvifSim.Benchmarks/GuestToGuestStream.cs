@@ -1,0 +1,77 @@
+using System.Diagnostics;
+
+namespace XvifSim.Benchmarks;
+
+/// <summary>
+/// One guest-to-guest stream of one frame size, run in windows: each window
+/// resumes the sender, lets the path fill, counts the frames delivered and
+/// what the process allocated, and pauses the sender again. Frames that land
+/// between windows are counted in none. The path's drops are read around
+/// each turn of this stream, so the two streams of a host are told apart.
+/// </summary>
+public sealed class GuestToGuestStream
+{
+    private readonly GuestToGuestFlow _flow;
+    private readonly CreditedSender _sender;
+    private PathDrops _drops = PathDrops.None;
+    private readonly List<double> _rates = [];
+    private long _frames;
+    private long _stalls;
+    private long _allocated;
+
+    internal GuestToGuestStream(GuestToGuestFlow flow, CreditedSender sender, int frameLength)
+    {
+        _flow = flow;
+        _sender = sender;
+        FrameLength = frameLength;
+    }
+
+    public int FrameLength { get; }
+
+    /// <summary>Runs the stream uncounted, so that JIT tiering, rings and buffers settle.</summary>
+    public void WarmUp(TimeSpan span)
+    {
+        PathDrops before = _flow.Drops();
+        _sender.Resume();
+        _flow.Feed(_sender, span);
+        _sender.Pause();
+        _drops = _drops.Plus(_flow.Drops().Since(before));
+    }
+
+    /// <summary>Runs the stream for <paramref name="settle"/> uncounted, then for a counted <paramref name="window"/>, then pauses it.</summary>
+    public void Window(TimeSpan settle, TimeSpan window)
+    {
+        PathDrops before = _flow.Drops();
+        _sender.Resume();
+        _flow.Feed(_sender, settle);
+        long framesBefore = _sender.Delivered;
+        long stallsBefore = _sender.Stalls;
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        long start = Stopwatch.GetTimestamp();
+        _flow.Feed(_sender, window);
+        long frames = _sender.Delivered - framesBefore;
+        _allocated += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        _rates.Add(frames / Stopwatch.GetElapsedTime(start).TotalSeconds);
+        _frames += frames;
+        _stalls += _sender.Stalls - stallsBefore;
+        _sender.Pause();
+        _drops = _drops.Plus(_flow.Drops().Since(before));
+    }
+
+    /// <summary>
+    /// Lets what is in flight land and gives the stream's figure: the median
+    /// window's rate; over all windows, frames, stalls and allocations; over
+    /// the whole stream, refusals, losses and drops on the path.
+    /// </summary>
+    public FlowResult Finish()
+    {
+        _sender.Pause();
+        PathDrops before = _flow.Drops();
+        _flow.Drain(_sender);
+        PathDrops drops = _drops.Plus(_flow.Drops().Since(before));
+        double[] rates = [.. _rates.Order()];
+        double median = rates.Length == 0 ? 0
+            : rates.Length % 2 == 1 ? rates[rates.Length / 2] : (rates[(rates.Length / 2) - 1] + rates[rates.Length / 2]) / 2;
+        return new FlowResult(FrameLength, _flow.Capture, median, _frames, _sender.Refused, _sender.Sent - _sender.Delivered, drops, _stalls, _allocated);
+    }
+}

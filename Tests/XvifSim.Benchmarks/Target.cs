@@ -1,0 +1,16 @@
+namespace XvifSim.Benchmarks;
+
+/// <summary>
+/// One figure against the target: PASS when it reaches it, BELOW
+/// (or ABOVE, for a ceiling) when not. A missed target is reported, never an
+/// error: the run still succeeds.
+/// </summary>
+/// <param name="Floor">True when the target is a minimum, false when a maximum.</param>
+public sealed record Target(string Figure, double Measured, double Goal, bool Floor, string Format)
+{
+    public bool Met => Floor ? Measured >= Goal : Measured <= Goal;
+
+    public string Verdict => Met ? "PASS" : Floor ? "BELOW" : "ABOVE";
+
+    public string Show(double value) => value.ToString(Format, System.Globalization.CultureInfo.InvariantCulture);
+}
