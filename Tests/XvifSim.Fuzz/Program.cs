@@ -9,6 +9,8 @@ if (args.Length == 0 || FuzzTargets.Create(args[0]) is not IFuzzTarget target)
     return 2;
 }
 
+using IFuzzTarget disposing = target;
+
 if (args.Length == 1)
 {
     // In-process persistent mode: the target keeps its machine between

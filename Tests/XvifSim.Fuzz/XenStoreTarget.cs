@@ -25,7 +25,7 @@ namespace XvifSim.Fuzz;
 /// with its home removed (xl destroy), which leaves the store as it was; a
 /// run on dom0's ring, which can change anything, gets a machine of its own.
 /// </summary>
-public sealed class XenStoreTarget : IFuzzTarget, IDisposable
+public sealed class XenStoreTarget : IFuzzTarget
 {
     public const string TargetName = "xenstore";
 

@@ -34,7 +34,7 @@ namespace XvifSim.Fuzz;
 /// and replaced once the vif disables itself, as Linux netback does for a
 /// protocol violation (XSA-39).
 /// </summary>
-public sealed class XvifTxTarget : IFuzzTarget, IDisposable
+public sealed class XvifTxTarget : IFuzzTarget
 {
     public const string TargetName = "xvif-tx";
 
