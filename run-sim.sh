@@ -35,7 +35,7 @@ Usage: ./run-sim.sh [command] [options]
   --help                this text
 
 Debian packages: libpcap0.8 (captures) is installed when missing; `test`
-also installs tshark, xenstore-utils and python3-pyxs. Installing needs root.
+also installs tshark, xenstore-utils, python3-pyxs and afl++. Installing needs root.
 USAGE
 }
 
@@ -93,7 +93,8 @@ run_host() {
 
 run_tests() {
   require_dotnet
-  ensure_pkgs libpcap0.8 tshark xenstore-utils python3-pyxs || exit 1
+  # afl++: the bounded fuzzing campaign in the suite (Tests/XvifSim.Fuzz/run-campaign.sh).
+  ensure_pkgs libpcap0.8 tshark xenstore-utils python3-pyxs afl++ || exit 1
   local log rc
   log="$(mktemp)"
   set +e
