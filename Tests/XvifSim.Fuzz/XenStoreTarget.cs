@@ -46,7 +46,10 @@ public sealed class XenStoreTarget : IFuzzTarget
         bool privileged = (input[0] & 1) != 0;
         if (privileged)
         {
+            // Dom0's requests about domains (GET_DOMAIN_PATH, RELEASE, ...) concern a live guest 1.
             using var bed = new StoreBed();
+            Domain guest = bed.Machine.CreateDomain(new DomainConfig("guest1"));
+            DomainDirectories.WriteGuest(bed.Toolstack, guest.Id, "guest1");
             Serve(bed, bed.Machine.Dom0, input);
             return;
         }

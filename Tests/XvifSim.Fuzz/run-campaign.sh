@@ -89,8 +89,10 @@ printf '%-10s %12s %10s %8s %8s %8s\n' target execs execs/s corpus crashes hangs
 for target in "${targets[@]}"; do
   sync_dir="$out/afl-$target"
   rm -rf "$sync_dir"
+  dict=()
+  [ -f "$FUZZ_DIR/$target.dict" ] && dict=(-x "$FUZZ_DIR/$target.dict")
   # -t: one input may rebuild the machine; -m none: the CLR reserves far more address space than it uses.
-  if ! afl-fuzz -i "$FUZZ_DIR/corpus/$target" -o "$sync_dir" -V "$seconds" -t 5000 -m none \
+  if ! afl-fuzz -i "$FUZZ_DIR/corpus/$target" -o "$sync_dir" "${dict[@]}" -V "$seconds" -t 5000 -m none \
       -- dotnet "$bin/XvifSim.Fuzz.dll" "$target" >"$out/afl-$target.log" 2>&1; then
     tail -n 30 "$out/afl-$target.log" >&2
     say "afl-fuzz failed on $target (log: $out/afl-$target.log)"
