@@ -38,19 +38,19 @@ public sealed class XenStoreTarget : IFuzzTarget
 
     public void Run(ReadOnlySpan<byte> input)
     {
-        if (input.IsEmpty)
-        {
-            return;
-        }
-
-        bool privileged = (input[0] & 1) != 0;
+        // An empty input is a guest that sends nothing: it still starts and
+        // ends a guest. (SharpFuzz may read the first input before afl-fuzz
+        // has written it; afl-fuzz then needs that run to reach the product.)
+        byte mode = input.IsEmpty ? (byte)0 : input[0];
+        ReadOnlySpan<byte> stream = input.IsEmpty ? [] : input[1..];
+        bool privileged = (mode & 1) != 0;
         if (privileged)
         {
             // Dom0's requests about domains (GET_DOMAIN_PATH, RELEASE, ...) concern a live guest 1.
             using var bed = new StoreBed();
             Domain guest = bed.Machine.CreateDomain(new DomainConfig("guest1"));
             DomainDirectories.WriteGuest(bed.Toolstack, guest.Id, "guest1");
-            Serve(bed, bed.Machine.Dom0, input);
+            Serve(bed, bed.Machine.Dom0, mode, stream);
             return;
         }
 
@@ -58,7 +58,7 @@ public sealed class XenStoreTarget : IFuzzTarget
         bool finished = false;
         try
         {
-            RunGuest(_kept, input);
+            RunGuest(_kept, mode, stream);
             finished = true;
         }
         finally
@@ -74,12 +74,12 @@ public sealed class XenStoreTarget : IFuzzTarget
 
     public void Dispose() => _kept?.Dispose();
 
-    private static void RunGuest(StoreBed bed, ReadOnlySpan<byte> input)
+    private static void RunGuest(StoreBed bed, byte mode, ReadOnlySpan<byte> stream)
     {
         Domain guest = bed.Machine.CreateDomain(new DomainConfig("guest1"));
         DomainDirectories.WriteGuest(bed.Toolstack, guest.Id, "guest1");
         var baseline = bed.Held;
-        Serve(bed, guest, input);
+        Serve(bed, guest, mode, stream);
 
         // xl destroy: the guest's connection goes, and everything it held with it.
         bed.Machine.DestroyDomain(guest.Id);
@@ -91,10 +91,9 @@ public sealed class XenStoreTarget : IFuzzTarget
     }
 
     /// <summary>Feeds the request stream to <paramref name="client"/>'s ring and checks every answer.</summary>
-    private static void Serve(StoreBed bed, Domain client, ReadOnlySpan<byte> input)
+    private static void Serve(StoreBed bed, Domain client, byte mode, ReadOnlySpan<byte> stream)
     {
-        int chunk = input[0] >> 1;
-        ReadOnlySpan<byte> stream = input[1..];
+        int chunk = mode >> 1;
         List<XsdSockmsg> requests = XsRequestStream.Split(stream, out bool oversized);
         var ring = new XsGuestRing(client);
         var replies = new ReplyChecker(requests);

@@ -31,6 +31,14 @@ public class CorpusReplayTests
         }
     }
 
+    /// <summary>SharpFuzz may run the first input before afl-fuzz has written it: an empty one.</summary>
+    [TestCaseSource(typeof(FuzzTargets), nameof(FuzzTargets.Names))]
+    public void AnEmptyInputIsNoFinding(string target)
+    {
+        using IFuzzTarget fuzz = FuzzTargets.Create(target)!;
+        Assert.DoesNotThrow(() => fuzz.Run([]));
+    }
+
     [TestCaseSource(nameof(Seeds))]
     public void ASeedIsNoFinding(string target, string file)
     {
