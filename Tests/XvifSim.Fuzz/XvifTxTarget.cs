@@ -1,4 +1,3 @@
-using XvifSim.Emulator.Domains;
 using XvifSim.Public;
 using XvifSim.Public.Netif;
 using XvifSim.Public.Rings;
@@ -10,9 +9,8 @@ namespace XvifSim.Fuzz;
 /// xvif instance (netif.h). The input is a list of records, each a tag byte
 /// whose low two bits say what follows:
 /// <list type="bullet">
-/// <item>0, page: u16 length, then that many bytes (as many as are left) for
-/// the next of the 8 data pages, from offset 0 (pages start each run zeroed;
-/// bytes past the end of the input read as zeros);</item>
+/// <item>0, page: u16 length (at most 4096), then that many bytes for the
+/// next of the 8 data pages, from offset 0 (pages start each run zeroed);</item>
 /// <item>1, request: a page byte (below 0x80: data page n mod 8's grant;
 /// otherwise a u32 grant reference follows, as the guest wrote it), then
 /// offset, flags, id and size as u16s;</item>
@@ -20,8 +18,9 @@ namespace XvifSim.Fuzz;
 /// segments, or anything);</item>
 /// <item>3, push: RING_PUSH_REQUESTS, notify, let dom0 run, take the responses.</item>
 /// </list>
-/// A push follows the last record. Slots past the ring's free space are not
-/// posted, as a frontend waits for room.
+/// A push follows the last record; fields past the end of the input read as
+/// zeros. Slots past the ring's free space are not posted, as a frontend
+/// waits for room.
 ///
 /// Findings: any exception, a crashed domain, a response with an id or
 /// status no request asked for, more responses than requests, requests left
@@ -32,7 +31,8 @@ namespace XvifSim.Fuzz;
 ///
 /// The machine is kept between runs (building one costs a xenbus handshake)
 /// and replaced once the vif disables itself, as Linux netback does for a
-/// protocol violation (XSA-39).
+/// protocol violation (XSA-39), or after a finding, which leaves it in an
+/// unknown state.
 /// </summary>
 public sealed class XvifTxTarget : IFuzzTarget
 {
@@ -51,8 +51,28 @@ public sealed class XvifTxTarget : IFuzzTarget
             _bed = new VifBed();
         }
 
-        var run = new TxRun(_bed);
-        foreach ((byte[] page, _) in _bed.Data)
+        bool finished = false;
+        try
+        {
+            Post(_bed, input);
+            finished = true;
+        }
+        finally
+        {
+            if (!finished)
+            {
+                _bed.Dispose();
+                _bed = null;
+            }
+        }
+    }
+
+    public void Dispose() => _bed?.Dispose();
+
+    private static void Post(VifBed bed, ReadOnlySpan<byte> input)
+    {
+        var run = new TxRun(bed);
+        foreach ((byte[] page, _) in bed.Data)
         {
             Array.Clear(page);
         }
@@ -66,10 +86,10 @@ public sealed class XvifTxTarget : IFuzzTarget
             {
                 case 0:
                     int length = Math.Min((int)reader.U16(), XenPage.Size);
-                    reader.Bytes(_bed.Data[nextPage++ % VifBed.DataPages].Page.AsSpan(0, length));
+                    reader.Bytes(bed.Data[nextPage++ % VifBed.DataPages].Page.AsSpan(0, length));
                     break;
                 case 1:
-                    run.Post(Request(ref reader));
+                    run.Post(Request(bed, ref reader));
                     break;
                 case 2:
                     reader.Bytes(raw);
@@ -84,12 +104,10 @@ public sealed class XvifTxTarget : IFuzzTarget
         run.Push(Pass);
     }
 
-    public void Dispose() => _bed?.Dispose();
-
-    private NetifTxRequest Request(ref InputReader reader)
+    private static NetifTxRequest Request(VifBed bed, ref InputReader reader)
     {
         byte page = reader.Byte();
-        GrantRef gref = page < 0x80 ? _bed!.Data[page % VifBed.DataPages].Gref : new GrantRef(reader.U32());
+        GrantRef gref = page < 0x80 ? bed.Data[page % VifBed.DataPages].Gref : new GrantRef(reader.U32());
         return new NetifTxRequest
         {
             Gref = gref,
