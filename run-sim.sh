@@ -42,7 +42,7 @@ Usage: ./run-sim.sh [command] [options]
   --help                this text
 
 Debian packages: libpcap0.8 (captures) is installed when missing; `test`
-also installs tshark, xenstore-utils and python3-pyxs. Installing needs root.
+also installs tshark, xenstore-utils, python3-pyxs and afl++. Installing needs root.
 USAGE
 }
 
@@ -101,7 +101,8 @@ run_host() {
 
 run_tests() {
   require_dotnet
-  ensure_pkgs libpcap0.8 tshark xenstore-utils python3-pyxs || exit 1
+  # afl++: the bounded fuzzing campaign in the suite (Tests/XvifSim.Fuzz/run-campaign.sh).
+  ensure_pkgs libpcap0.8 tshark xenstore-utils python3-pyxs afl++ || exit 1
   local log rc
   log="$(mktemp)"
   set +e
