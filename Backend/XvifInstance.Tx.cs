@@ -47,9 +47,6 @@ public sealed partial class XvifInstance
     private int _txStageUsed;
     private bool _txUnpushed;
 
-    /// <summary>A run of the TX handler is queued on the vCPU (NAPI's "scheduled" state): events until it runs only kick RX.</summary>
-    private bool _txPollQueued;
-
     /// <summary>The frontend's event: serve TX, then kick RX (NetBSD's deferred start after the TX loop).</summary>
     private void OnEvent()
     {
@@ -58,19 +55,14 @@ public sealed partial class XvifInstance
             return;
         }
 
-        if (!_txPollQueued)
+        // A queued run of the handler (NAPI's "scheduled" state) serves TX in
+        // its turn; an event before it only kicks RX.
+        if (!_txPoll.IsScheduled)
         {
             ServiceTx();
         }
 
         RxStart();
-    }
-
-    /// <summary>The queued run of the handler, once the vCPU's earlier work has run.</summary>
-    private void TxPoll()
-    {
-        _txPollQueued = false;
-        OnEvent();
     }
 
     private void ServiceTx()
@@ -101,8 +93,7 @@ public sealed partial class XvifInstance
                     // Budget spent with requests left: no final check (req_event
                     // stays put, the frontend need not notify), poll again later.
                     FlushTx();
-                    _txPollQueued = true;
-                    Hypercalls.Vcpu.Schedule(_txPoll);
+                    _txPoll.Schedule();
                     return;
                 }
 

@@ -54,8 +54,8 @@ public sealed partial class XvifInstance
     private readonly SoftInterrupt _rxSoftStart;
     private readonly RxNotify _rxNotify;
 
-    /// <summary>The queued TX handler run, made once: it is queued on the per-frame path under load.</summary>
-    private readonly Action _txPoll;
+    /// <summary>The TX handler run again after its budget (netback's NAPI poll), behind the vCPU's other work.</summary>
+    private readonly SoftInterrupt _txPoll;
 
     private XvifInstance(GuestKernel kernel, XenbusDevice device, string name, MacAddress mac, DomId frontendId, ulong handle, RxNotify rxNotify)
     {
@@ -68,7 +68,7 @@ public sealed partial class XvifInstance
         Interface = new NetworkInterface(name, mac, this);
         _rxWatchdog = kernel.Timers.Create(RxWatchdog);
         _rxSoftStart = kernel.EstablishSoftInterrupt(RxStart);
-        _txPoll = TxPoll;
+        _txPoll = kernel.EstablishSoftInterrupt(OnEvent);
     }
 
     public XenbusDevice Device { get; }

@@ -24,6 +24,9 @@ public sealed class SoftInterrupt
         _run = () => runInside(handle);
     }
 
+    /// <summary>Scheduled and not yet run.</summary>
+    public bool IsScheduled => _scheduled;
+
     /// <summary>softint_schedule: the handler runs after the work already queued on the vCPU.</summary>
     public void Schedule()
     {

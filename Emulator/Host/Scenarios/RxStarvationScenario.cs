@@ -81,7 +81,7 @@ public sealed class RxStarvationScenario : IScenario
         });
 
         // First one datagram per posted buffer, delivered, then the rest:
-        // xvif's start is deferred (NetBSD's if_deferred_start), so the rest
+        // xvif copies RX in a soft interrupt after the burst (NetBSD's xni_softintr), so the rest
         // in the same burst would fill the queue before the posted buffers.
         SendRange(0, posted);
         xen.Machine.Scheduler.RunUntil(() => sent == 1 && received >= posted, TimeSpan.FromSeconds(5));

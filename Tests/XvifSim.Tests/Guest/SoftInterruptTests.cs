@@ -16,12 +16,15 @@ public class SoftInterruptTests
         SoftInterrupt softint = kernel.EstablishSoftInterrupt(() => order.Add("softint"));
         kernel.Run(() =>
         {
+            Assert.That(softint.IsScheduled, Is.False);
             softint.Schedule();
+            Assert.That(softint.IsScheduled, Is.True);
             order.Add("burst 1");
             softint.Schedule();
             order.Add("burst 2");
         });
         machine.Scheduler.RunFor(TimeSpan.FromMilliseconds(1));
+        Assert.That(softint.IsScheduled, Is.False, "cleared when it ran");
         kernel.Run(softint.Schedule);
         machine.Scheduler.RunFor(TimeSpan.FromMilliseconds(1));
         Assert.That(order, Is.EqualTo(new[] { "burst 1", "burst 2", "softint", "softint" }), "once per burst, after it; again when scheduled after it ran");
