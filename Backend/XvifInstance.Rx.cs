@@ -160,7 +160,11 @@ public sealed partial class XvifInstance : INetDriver
         {
             if (_rxOps[i].Status != GntSt.Okay)
             {
-                _kernel.Log($"{Name} GNTTABOP_copy[{i}] Rx {(short)_rxOps[i].Status}");
+                if (_packetLog.Allow())
+                {
+                    _kernel.Log($"{Name} GNTTABOP_copy[{i}] Rx {(short)_rxOps[i].Status}");
+                }
+
                 _rxFrameFailed[_rxOpFrame[i]] = true;
             }
         }

@@ -228,7 +228,11 @@ public sealed partial class XvifInstance
         status = NetifRsp.Dropped;
         if (slots > Netif.NrSlotsMin)
         {
-            Log($"Too many slots ({slots}) exceeding limit ({Netif.NrSlotsMin}), dropping packet");
+            if (_packetLog.Allow())
+            {
+                WriteLine($"Too many slots ({slots}) exceeding limit ({Netif.NrSlotsMin}), dropping packet");
+            }
+
             return 0;
         }
 
@@ -239,7 +243,11 @@ public sealed partial class XvifInstance
         {
             if (_txSlots[i].PacketSize >= remaining)
             {
-                Log($"Invalid tx request, slot size {_txSlots[i].PacketSize} > remaining size {remaining}");
+                if (_packetLog.Allow())
+                {
+                    WriteLine($"Invalid tx request, slot size {_txSlots[i].PacketSize} > remaining size {remaining}");
+                }
+
                 return 0;
             }
 
@@ -262,7 +270,11 @@ public sealed partial class XvifInstance
 
     private int Malformed(int slot, string what)
     {
-        Log($"packet with size {_txSlots[slot].PacketSize} is {what}");
+        if (_packetLog.Allow())
+        {
+            WriteLine($"packet with size {_txSlots[slot].PacketSize} is {what}");
+        }
+
         return slot;
     }
 
@@ -360,7 +372,11 @@ public sealed partial class XvifInstance
                 if (_txOps[i].Status != GntSt.Okay)
                 {
                     // NetBSD's message; unlike NetBSD, every op is looked at and only its packet fails.
-                    _kernel.Log($"{Name} GNTTABOP_copy[{i}] Tx {(short)_txOps[i].Status}");
+                    if (_packetLog.Allow())
+                    {
+                        _kernel.Log($"{Name} GNTTABOP_copy[{i}] Tx {(short)_txOps[i].Status}");
+                    }
+
                     _txPackets[_txOpPacket[i]].Failed = true;
                 }
             }

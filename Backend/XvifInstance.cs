@@ -57,6 +57,15 @@ public sealed partial class XvifInstance
     /// <summary>The TX handler run again after its budget (netback's NAPI poll), behind the vCPU's other work.</summary>
     private readonly SoftInterrupt _txPoll;
 
+    /// <summary>
+    /// Rate checks for the lines a frontend can trigger (Linux netback uses
+    /// net_ratelimit for the same messages): one for per-packet lines, one for
+    /// the handshake and the fatal disable, so a flood of bad packets cannot
+    /// hide why the vif was disabled.
+    /// </summary>
+    private readonly LogRateLimit _packetLog;
+    private readonly LogRateLimit _controlLog;
+
     private XvifInstance(GuestKernel kernel, XenbusDevice device, string name, MacAddress mac, DomId frontendId, ulong handle, RxNotify rxNotify)
     {
         _kernel = kernel;
@@ -69,6 +78,8 @@ public sealed partial class XvifInstance
         _rxWatchdog = kernel.Timers.Create(RxWatchdog);
         _rxSoftStart = kernel.EstablishSoftInterrupt(RxStart);
         _txPoll = kernel.EstablishSoftInterrupt(OnEvent);
+        _packetLog = new LogRateLimit(kernel, name);
+        _controlLog = new LogRateLimit(kernel, name);
     }
 
     public XenbusDevice Device { get; }
@@ -92,7 +103,19 @@ public sealed partial class XvifInstance
     /// <summary>Frames waiting for the guest to post RX buffers.</summary>
     public int RxQueued => _rxQueue.Count;
 
+    /// <summary>Lines the rate checks held back so far (each one still counted where it happened).</summary>
+    public long LogSuppressed => _packetLog.Suppressed + _controlLog.Suppressed;
+
     private IHypercalls Hypercalls => _kernel.Hypercalls;
 
-    private void Log(string text) => _kernel.Log($"{Name}: {text}");
+    /// <summary>A handshake or disable line, rate-checked. Per-packet lines check <see cref="_packetLog"/> before formatting and call <see cref="WriteLine"/>.</summary>
+    private void Log(string text)
+    {
+        if (_controlLog.Allow())
+        {
+            WriteLine(text);
+        }
+    }
+
+    private void WriteLine(string text) => _kernel.Log($"{Name}: {text}");
 }

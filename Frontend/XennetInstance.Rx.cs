@@ -144,12 +144,20 @@ public sealed partial class XennetInstance
         _rxChainSlots++;
         if (response.Status < 0 || response.Offset + response.Status > XenPage.Size)
         {
-            _kernel.Log($"{Name}: rx->offset: {response.Offset}, size: {response.Status}");
+            if (_rxLog.Allow())
+            {
+                _kernel.Log($"{Name}: rx->offset: {response.Offset}, size: {response.Status}");
+            }
+
             _rxChainRejected = true;
         }
         else if (_rxChainSlots == RxMaxChainSlots + 1)
         {
-            _kernel.Log($"{Name}: Too many slots");
+            if (_rxLog.Allow())
+            {
+                _kernel.Log($"{Name}: Too many slots");
+            }
+
             _rxChainRejected = true;
         }
 

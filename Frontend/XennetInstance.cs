@@ -49,6 +49,9 @@ public sealed partial class XennetInstance : INetDriver
     private readonly XenbusDevice _device;
     private readonly Action<EvtchnPort> _onEvent;
 
+    /// <summary>The rate check for lines the backend's responses can trigger (Linux netfront uses net_ratelimit for them).</summary>
+    private readonly LogRateLimit _rxLog;
+
     internal XennetInstance(XenbusDevice device, int unit)
     {
         _device = device;
@@ -61,6 +64,7 @@ public sealed partial class XennetInstance : INetDriver
         _rxSlots = new XennetRxSlot[RxSlots];
         _rxFree = new ushort[RxSlots];
         _rxChain = new byte[RxMaxChainSlots * XenPage.Size];
+        _rxLog = new LogRateLimit(_kernel, Name);
     }
 
     /// <summary>The device id N of device/vif/N.</summary>

@@ -25,7 +25,7 @@ public sealed class Machine : IDisposable
     {
         options ??= new MachineOptions();
         Scheduler = scheduler;
-        Console = new XenConsole(scheduler);
+        Console = new XenConsole(scheduler, options.ConsoleLinesPerDomain);
         Dom0 = new Domain(this, DomId.Dom0, options.Dom0, isPrivileged: true);
         _domains[0] = Dom0;
         if (options.XenStore)

@@ -15,4 +15,7 @@ public sealed record MachineOptions
     /// port a domain has.
     /// </summary>
     public bool XenStore { get; init; } = true;
+
+    /// <summary>Lines each domain's console ring keeps before it overwrites the oldest (counted as dropped).</summary>
+    public int ConsoleLinesPerDomain { get; init; } = XenConsole.DefaultLinesPerDomain;
 }

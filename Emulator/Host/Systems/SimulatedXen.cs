@@ -162,6 +162,12 @@ public sealed class SimulatedXen : IDisposable
         foreach (IGrouping<DomId, ConsoleLine> domain in Machine.Console.Lines.GroupBy(l => l.Domain).OrderBy(g => g.Key.Value))
         {
             output.WriteLine($"--- {domain.First().DomainName} kernel log");
+            long dropped = Machine.Console.DroppedOf(domain.Key);
+            if (dropped > 0)
+            {
+                output.WriteLine($"({dropped} earlier lines dropped: the console ring keeps the last {Machine.Console.LinesPerDomain})");
+            }
+
             foreach (ConsoleLine line in domain)
             {
                 output.WriteLine(line.ToLogLine());
