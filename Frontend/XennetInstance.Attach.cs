@@ -6,7 +6,7 @@ using XvifSim.Public;
 
 namespace XvifSim.Frontend;
 
-/// <summary>Attach (NetBSD xennet_xenbus_attach, reference §2.1): features, MAC, memory, interface, then ring set-up.</summary>
+/// <summary>Attach (NetBSD xennet_xenbus_attach; docs/reference/netbsd-xvif-xennet.md, "xennet: attach"): features, MAC, memory, interface, then ring set-up.</summary>
 public sealed partial class XennetInstance
 {
     /// <summary>

@@ -3,7 +3,7 @@ using XvifSim.Public;
 namespace XvifSim.Frontend;
 
 /// <summary>
-/// Forced detach (reference §2.6; NetBSD xennet_xenbus_detach). NetBSD
+/// Forced detach (docs/reference/netbsd-xvif-xennet.md, "xennet: suspend and detach"; NetBSD xennet_xenbus_detach). NetBSD
 /// sleeps until the backend has answered every TX request and released the
 /// ring grants; a detach here cannot wait, so it ends every grant the
 /// backend has released, keeps (and reports) the pages of those it still

@@ -8,7 +8,7 @@ using XvifSim.Public.Xenbus;
 
 namespace XvifSim.Frontend;
 
-/// <summary>Ring set-up and the xenbus handshake (reference §2.2, §2.3; NetBSD xennet_xenbus_resume, xennet_talk_to_backend, xennet_backend_changed).</summary>
+/// <summary>Ring set-up and the xenbus handshake (docs/reference/netbsd-xvif-xennet.md, "xennet: resume and ring set-up" and "xennet: handshake"; NetBSD xennet_xenbus_resume, xennet_talk_to_backend, xennet_backend_changed).</summary>
 public sealed partial class XennetInstance
 {
     private Gfn _txRingPage;

@@ -6,7 +6,7 @@ using XvifSim.Public.Rings;
 namespace XvifSim.Frontend;
 
 /// <summary>
-/// RX, backend to frontend (reference §2.4; NetBSD xennet_alloc_rx_buffer,
+/// RX, backend to frontend (docs/reference/netbsd-xvif-xennet.md, "xennet: RX buffers"; NetBSD xennet_alloc_rx_buffer,
 /// xennet_rx_free_req, xennet_handler), with Linux netfront's checks
 /// (xennet_poll, xennet_get_responses).
 /// </summary>

@@ -6,7 +6,7 @@ using XvifSim.Public.Xenbus;
 namespace XvifSim.Frontend;
 
 /// <summary>
-/// Suspend and resume (reference §2.6 and §2.2; NetBSD xennet_xenbus_suspend
+/// Suspend and resume (docs/reference/netbsd-xvif-xennet.md, "xennet: suspend and detach"; NetBSD xennet_xenbus_suspend
 /// and xennet_xenbus_resume), called by the guest's suspend path around a
 /// save/restore or a checkpoint.
 /// <para>

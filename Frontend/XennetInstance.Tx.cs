@@ -5,7 +5,7 @@ using XvifSim.Public.Rings;
 namespace XvifSim.Frontend;
 
 /// <summary>
-/// TX, frontend to backend (reference §2.5; NetBSD xennet_start,
+/// TX, frontend to backend (docs/reference/netbsd-xvif-xennet.md, "xennet: TX"; NetBSD xennet_start,
 /// xennet_submit_tx_request, xennet_tx_complete), with Linux netfront's
 /// checks in the completion loop (xennet_tx_buf_gc).
 /// </summary>

@@ -2,7 +2,7 @@ namespace XvifSim.Fuzz;
 
 /// <summary>
 /// A broken invariant a target checked for: what afl-fuzz records as a crash.
-/// Errors a guest may cause are values (DESIGN.md rule 1) and never end up
+/// Errors a guest may cause are values (docs/design.md, "Guest failures are values") and never end up
 /// here; this is only for what the code promises never to happen.
 /// </summary>
 public sealed class FuzzFinding(string message) : Exception(message)

@@ -5,7 +5,7 @@ namespace XvifSim.Emulator.Events;
 
 /// <summary>
 /// What a delivery decided under an event lock and must do after the lock is
-/// released (DESIGN rule 3): kick a vCPU whose evtchn_upcall_pending went
+/// released (docs/design.md, "Validate, lock, act"): kick a vCPU whose evtchn_upcall_pending went
 /// from 0 to 1, or call the hypervisor consumer of a Xen-attached port.
 /// A value type, so sending on the ring path allocates nothing.
 /// </summary>

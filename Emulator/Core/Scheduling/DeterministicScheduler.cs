@@ -4,7 +4,7 @@ namespace XvifSim.Emulator.Scheduling;
 
 /// <summary>
 /// Runs every vCPU on the caller's thread with a virtual clock, so that a run
-/// with the same seed and the same inputs interleaves identically (DESIGN.md:
+/// with the same seed and the same inputs interleaves identically (docs/design.md, "Execution model":
 /// same seed, byte-identical pcaps and logs).
 /// <para>
 /// One step runs one item and then advances the clock by <see cref="StepNs"/>.

@@ -5,7 +5,7 @@ namespace XvifSim.Emulator.Scheduling;
 
 /// <summary>
 /// Gives each vCPU its own thread and runs on real time (nanoseconds since
-/// construction), for throughput and race testing (DESIGN.md). vCPUs run as
+/// construction), for throughput and race testing (docs/design.md, "Execution model"). vCPUs run as
 /// soon as work is posted, not only inside <see cref="RunUntil"/> or
 /// <see cref="RunFor"/>: those merely let the host wait while they run.
 /// </summary>

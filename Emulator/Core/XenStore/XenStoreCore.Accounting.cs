@@ -2,7 +2,7 @@ namespace XvifSim.Emulator.XenStore;
 
 /// <summary>
 /// Counts of what clients hold, so transports and tests can check that a
-/// client that goes away leaves nothing behind (DESIGN.md rule 11).
+/// client that goes away leaves nothing behind (docs/design.md, "Everything has an owner").
 /// </summary>
 public sealed partial class XenStoreCore
 {

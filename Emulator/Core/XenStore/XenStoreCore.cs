@@ -33,7 +33,7 @@ public sealed partial class XenStoreCore
     /// Creates the store with C xenstored's fresh tree (/, /tool,
     /// /tool/xenstored and the hidden @introduceDomain and @releaseDomain, all
     /// n0) plus /local/domain/0 and /vm, which dom0's start-up creates, so
-    /// that clients find /local as they expect (xenstore.md §12).
+    /// that clients find /local as they expect (docs/reference/xenstore.md, "Outside clients").
     /// </summary>
     public XenStoreCore(XsQuotas? quotas = null)
     {
@@ -153,7 +153,7 @@ public sealed partial class XenStoreCore
             case XsdSockmsgType.Control:
                 // CONTROL is privileged (core.c wire_funcs) and its commands
                 // (check, log, quota, live-update, ...) act on a daemon we do
-                // not have; xenstore.md §8 allows ENOSYS for all of them.
+                // not have; docs/reference/xenstore.md, "Domain management" allows ENOSYS for all of them.
                 Execute(request, XsTxMode.Check, true, static _ => XsReply.Fail(Errno.ENOSYS));
                 break;
             default:

@@ -3,7 +3,7 @@ namespace XvifSim.Emulator.XenStore;
 /// <summary>
 /// What one call into the core has to do after releasing its lock: drain the
 /// outbound queues it filled, then raise the notifications it collected
-/// (DESIGN.md: nothing is called back while a lock is held).
+/// (docs/design.md, "Validate, lock, act": nothing is called back while a lock is held).
 /// </summary>
 internal sealed class XsDelivery
 {

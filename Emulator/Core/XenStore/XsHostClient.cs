@@ -71,7 +71,7 @@ public sealed class XsHostClient : IDisposable
 
     /// <summary>
     /// TRANSACTION_START (payload "\0", sent with tx_id 0 as the protocol
-    /// requires); the reply is the new id in decimal (xenstore.md §7).
+    /// requires); the reply is the new id in decimal (docs/reference/xenstore.md, "Transactions").
     /// </summary>
     public Errno TransactionStart(out uint txId)
     {
@@ -92,7 +92,7 @@ public sealed class XsHostClient : IDisposable
     /// <summary>
     /// Runs <paramref name="body"/> in a transaction and commits it, redoing
     /// the whole body when the commit answers EAGAIN, as libxl and the
-    /// libxenstore tools do (xenstore.md §7). If the body fails, the
+    /// libxenstore tools do (docs/reference/xenstore.md, "Transactions"). If the body fails, the
     /// transaction is discarded and its error returned. After
     /// <see cref="MaxTransactionAttempts"/> conflicts the answer is EAGAIN.
     /// </summary>

@@ -27,7 +27,7 @@ internal sealed class XsRingConnection
     /// <summary>
     /// Replies waiting for room in rsp[] past which an unprivileged ring's
     /// requests are left unread (C xenstored's 20 outstanding requests,
-    /// xenstore.md §9). Without it a guest that sends and never reads would
+    /// docs/reference/xenstore.md, "Quotas"). Without it a guest that sends and never reads would
     /// grow the queue without bound; with it, it only fills its own ring.
     /// </summary>
     public const int MaxQueuedReplies = 20;
@@ -233,7 +233,7 @@ internal sealed class XsRingConnection
         OutputQueued?.Invoke();
     }
 
-    /// <summary>True while an unprivileged ring has <see cref="MaxQueuedReplies"/> replies waiting; dom0 is not limited (§9).</summary>
+    /// <summary>True while an unprivileged ring has <see cref="MaxQueuedReplies"/> replies waiting; dom0 is not limited (docs/reference/xenstore.md, "Quotas").</summary>
     private bool RepliesBackedUp()
     {
         if (Domain.IsPrivileged)

@@ -4,7 +4,7 @@ namespace XvifSim.Emulator.XenStore;
 
 /// <summary>
 /// XenStore on a Unix stream socket, in the wire format of xs_wire.h, for host
-/// tools such as Debian's xenstore-utils and pyxs (xenstore.md §12). As C
+/// tools such as Debian's xenstore-utils and pyxs (docs/reference/xenstore.md, "Outside clients"). As C
 /// xenstored does, every socket client is privileged and acts as dom0
 /// (relative paths resolve under /local/domain/0). Replies echo the request's
 /// req_id and tx_id (the core does that) and are written in request order. A

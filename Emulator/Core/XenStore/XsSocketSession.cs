@@ -45,8 +45,8 @@ internal sealed class XsSocketSession
         catch (Exception e)
         {
             // A broken invariant in the core while serving this client: drop
-            // the client, keep the store and the other clients going (DESIGN.md
-            // rule 4), and say why.
+            // the client, keep the store and the other clients going (docs/design.md,
+            // "Shared memory is hostile"), and say why.
             _report($"socket client {_id}: internal error, dropping it: {e}");
         }
         finally

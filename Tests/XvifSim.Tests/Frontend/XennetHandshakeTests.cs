@@ -4,7 +4,7 @@ using XvifSim.Public.Grants;
 
 namespace XvifSim.Tests.Frontend;
 
-/// <summary>Attach, ring set-up and the handshake (reference §2.1–§2.3).</summary>
+/// <summary>Attach, ring set-up and the handshake (docs/reference/netbsd-xvif-xennet.md, "xennet: attach" to "xennet: handshake").</summary>
 public class XennetHandshakeTests
 {
     [Test]

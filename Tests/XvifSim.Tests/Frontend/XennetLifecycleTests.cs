@@ -7,7 +7,7 @@ using XvifSim.Public.Rings;
 namespace XvifSim.Tests.Frontend;
 
 /// <summary>
-/// Suspend and resume (reference §2.6, §2.2) against a hand-played backend
+/// Suspend and resume (docs/reference/netbsd-xvif-xennet.md, "xennet: suspend and detach", "xennet: resume and ring set-up") against a hand-played backend
 /// that is replaced meanwhile, and the RX-refill fault-injection hook.
 /// </summary>
 public class XennetLifecycleTests

@@ -9,7 +9,7 @@ using XvifSim.Public.Rings;
 
 namespace XvifSim.Tests.Frontend;
 
-/// <summary>RX (reference §2.4): buffers posted, refill at 204, single and multi-slot delivery.</summary>
+/// <summary>RX (docs/reference/netbsd-xvif-xennet.md, "xennet: RX buffers"): buffers posted, refill at 204, single and multi-slot delivery.</summary>
 public class XennetRxTests
 {
     [Test]

@@ -4,7 +4,7 @@ using XvifSim.Public.Netif;
 
 namespace XvifSim.Tests.Frontend;
 
-/// <summary>TX (reference §2.5): requests, grants, chains, completions and the event threshold.</summary>
+/// <summary>TX (docs/reference/netbsd-xvif-xennet.md, "xennet: TX"): requests, grants, chains, completions and the event threshold.</summary>
 public class XennetTxTests
 {
     [TestCase(false, NetTxFlags.DataValidated)]

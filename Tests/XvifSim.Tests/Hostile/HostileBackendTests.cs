@@ -8,7 +8,7 @@ namespace XvifSim.Tests.Hostile;
 /// <summary>
 /// A hostile backend against the xennet frontend (issue 6 item 2). NetBSD
 /// xennet trusts the backend's responses; the driver does what Linux
-/// netfront's 2021 hardening does (reference §3 [LF]): a response with a bad
+/// netfront's 2021 hardening does (docs/reference/linux-netback.md, "Netfront hardening"): a response with a bad
 /// id, for an inactive request, one response too many, or for a grant the
 /// backend still maps marks the interface broken with Linux's message; an RX
 /// response whose status/offset does not fit the page is rejected and

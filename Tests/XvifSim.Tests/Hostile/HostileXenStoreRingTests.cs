@@ -12,7 +12,7 @@ namespace XvifSim.Tests.Hostile;
 /// <summary>
 /// A hostile guest on its XenStore ring (issue 6 item 3, ring half): each
 /// malformed or abusive message gets the error C xenstored gives
-/// (xenstore.md §1–§9) — an ERROR reply with the xs_wire errno name, or the
+/// (docs/reference/xenstore.md) — an ERROR reply with the xs_wire errno name, or the
 /// ring's error field (2 bad index, 3 payload too long) when the ring itself
 /// is broken — and right after, a bystander guest on its own ring still gets
 /// correct answers. Where the error is an ordinary ERROR reply, the attacker
@@ -210,7 +210,7 @@ public sealed class HostileXenStoreRingTests
     public void The129thWatchIsE2big()
     {
         // C's watch.c answers a domain over its watch quota with E2BIG (an
-        // xs_wire errno name), not the ENOSPC xenstore.md's table suggests.
+        // xs_wire errno name), as docs/reference/xenstore.md, "Quotas" says.
         for (int i = 0; i < 128; i++)
         {
             XsMessage watch = Request(Raw(XsdSockmsgType.Watch, Args($"data/w{i}", "t")));

@@ -13,7 +13,7 @@ namespace XvifSim.Tests.Hostile;
 /// Socket clients are privileged (dom0, as C treats them), so the attacks are
 /// protocol abuse rather than permission escapes: each gets C xenstored's
 /// ERROR name, or the connection is dropped for a payload over 4096 bytes
-/// (xenstore.md §1.1); right after, a bystander on its own connection writes
+/// (docs/reference/xenstore.md, "Message header"); right after, a bystander on its own connection writes
 /// and reads back, and the attacker (when not dropped) is still served.
 /// </summary>
 public sealed class HostileXenStoreSocketTests

@@ -17,7 +17,7 @@ public abstract class OutsideStoreFixture
 
     protected string SocketPath { get; private set; } = null!;
 
-    /// <summary>What points libxenstore's tools at our socket (xenstore.md §12.1).</summary>
+    /// <summary>What points libxenstore's tools at our socket (docs/reference/xenstore.md, "libxenstore tools").</summary>
     protected IReadOnlyDictionary<string, string> ToolEnvironment => new Dictionary<string, string> { ["XENSTORED_PATH"] = SocketPath };
 
     /// <summary>Skips the test, naming the Debian package, when a program is not installed.</summary>

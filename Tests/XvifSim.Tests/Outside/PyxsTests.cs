@@ -5,7 +5,7 @@ namespace XvifSim.Tests.Outside;
 /// <summary>
 /// pyxs (Debian's python3-pyxs 0.4.2, run by /usr/bin/python3) against our
 /// socket server. pyxs numbers its requests and routes replies by req_id, and
-/// rejects a reply whose type or tx_id differs (xenstore.md §12.3), so every
+/// rejects a reply whose type or tx_id differs (docs/reference/xenstore.md, "pyxs"), so every
 /// passing call also proves the echo.
 /// </summary>
 public class PyxsTests : OutsideStoreFixture

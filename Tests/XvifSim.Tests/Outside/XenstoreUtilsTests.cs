@@ -7,7 +7,7 @@ namespace XvifSim.Tests.Outside;
 
 /// <summary>
 /// Debian's xenstore-utils (libxenstore 4.17) against our socket server,
-/// asserting on what the tools print and how they exit (xenstore.md §12.1).
+/// asserting on what the tools print and how they exit (docs/reference/xenstore.md, "libxenstore tools").
 /// </summary>
 public class XenstoreUtilsTests : OutsideStoreFixture
 {

@@ -7,7 +7,7 @@ using XvifSim.Public.Events;
 
 namespace XvifSim.Tests.Core.Events;
 
-/// <summary>DESIGN.md rule 12: an event (send, kick, upcall, handler) is on every frame's path and allocates nothing.</summary>
+/// <summary>docs/design.md, "No allocation per frame": an event (send, kick, upcall, handler) is on every frame's path and allocates nothing.</summary>
 public class DeliveryAllocationTests
 {
     [Test]

@@ -3,7 +3,7 @@ using XvifSim.Public.Grants;
 
 namespace XvifSim.Tests.Core.Grants;
 
-/// <summary>Golden bytes of grant_entry_v1 and the numbers of grant_table.h (reference/xen-abi.md).</summary>
+/// <summary>Golden bytes of grant_entry_v1 and the numbers of grant_table.h (docs/reference/xen-abi.md, "Grant tables").</summary>
 public sealed class GrantAbiTests
 {
     [Test]

@@ -6,7 +6,7 @@ using XvifSim.Public;
 namespace XvifSim.Tests.Core.Scheduling;
 
 /// <summary>
-/// What a guest may rely on whichever scheduler runs it (DESIGN.md: "drivers
+/// What a guest may rely on whichever scheduler runs it (docs/design.md: "drivers
 /// cannot tell which one they run on"). Every wait is a condition with a
 /// generous limit, never a fixed delay, because the threaded scheduler runs on
 /// a shared, noisy machine.

@@ -14,7 +14,7 @@ namespace XvifSim.Tests.Core.XenStore;
 /// <summary>
 /// xenstored's end of the rings (XsRingConnection, XenStoreService) driven by
 /// hand-written bytes: malformed and hostile rings are answered as
-/// xenstore.md §1–§2 says and never disturb another domain; fairness and the
+/// docs/reference/xenstore.md ("Wire format", "Ring page") says and never disturb another domain; fairness and the
 /// watch-event cap; the domain lifecycle; determinism with the store in the
 /// loop. All under the deterministic scheduler, so each run is exact.
 /// </summary>

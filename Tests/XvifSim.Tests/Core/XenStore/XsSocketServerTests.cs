@@ -9,7 +9,7 @@ using static XvifSim.Tests.Core.XenStore.XsTestClient;
 
 namespace XvifSim.Tests.Core.XenStore;
 
-/// <summary>The Unix-socket transport, seen through a raw socket as xenstore-utils and pyxs see it (xs_wire.h, xenstore.md §1, §12).</summary>
+/// <summary>The Unix-socket transport, seen through a raw socket as xenstore-utils and pyxs see it (xs_wire.h; docs/reference/xenstore.md, "Wire format" and "Outside clients").</summary>
 public class XsSocketServerTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);

@@ -3,7 +3,7 @@ using static XvifSim.Tests.Guest.Net.Frames;
 
 namespace XvifSim.Tests.Guest.Net;
 
-/// <summary>DESIGN.md rule 12: no allocation per frame. Measured on this thread, after warm-up (JIT, tiering, the ARP hold buffer).</summary>
+/// <summary>No allocation per frame (docs/design.md, "No allocation per frame"). Measured on this thread, after warm-up (JIT, tiering, the ARP hold buffer).</summary>
 public class AllocationTests
 {
     private const int Rounds = 1000;

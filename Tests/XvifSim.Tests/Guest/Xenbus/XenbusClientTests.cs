@@ -62,7 +62,7 @@ public sealed class XenbusClientTests(bool threaded)
             results.Add(await xs.RmAsync("data/x"));
         });
 
-        // RM of a missing node whose parent exists is OK (xenstore.md §4, C's do_rm).
+        // RM of a missing node whose parent exists is OK (docs/reference/xenstore.md, "Operations"; C's do_rm).
         Assert.That(results, Is.EqualTo(new object[] { Errno.Ok, Errno.Ok, Errno.ENOENT, 0, Errno.Ok }));
     }
 

@@ -7,7 +7,7 @@ namespace XvifSim.Tests.Guest.Xenbus;
 /// <summary>
 /// Transactions over the ring: commit applies everything, and TransactAsync
 /// redoes the body when a concurrent writer changed a node it read, so the
-/// commit fails with EAGAIN (xenstore.md §7, C's generation rule).
+/// commit fails with EAGAIN (docs/reference/xenstore.md, "Transactions": C's generation rule).
 /// </summary>
 [TestFixture(false)]
 [TestFixture(true)]

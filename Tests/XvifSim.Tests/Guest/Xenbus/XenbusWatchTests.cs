@@ -5,7 +5,7 @@ using XvifSim.Public;
 namespace XvifSim.Tests.Guest.Xenbus;
 
 /// <summary>
-/// Watches over the ring (xenstore.md §6): the first event at once, then one
+/// Watches over the ring (docs/reference/xenstore.md, "Watches"): the first event at once, then one
 /// per change at or below the path, delivered to the callback on the guest's
 /// vCPU inside its kernel context; none after UNWATCH.
 /// </summary>
@@ -47,7 +47,7 @@ public sealed class XenbusWatchTests(bool threaded)
         {
             Assert.That(watched, Is.EqualTo(Errno.Ok));
 
-            // A relative watch reports relative paths (xenstore.md §3).
+            // A relative watch reports relative paths (docs/reference/xenstore.md, "Paths").
             Assert.That(_events.Select(e => e.Path), Is.EqualTo(new[] { "data", "data/a", "data/a/b", "data" }));
             Assert.That(_events.Select(e => e.Token), Is.All.EqualTo("tok"));
             Assert.That(_events.Select(e => e.OnVcpu), Is.All.True, "callbacks run on the guest's vCPU in its kernel context");
