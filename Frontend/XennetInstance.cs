@@ -67,6 +67,9 @@ public sealed partial class XennetInstance : INetDriver
         _rxLog = new LogRateLimit(_kernel, Name);
     }
 
+    /// <summary>Lines the RX rate check held back so far (each rejected response is still counted in <see cref="Statistics"/>).</summary>
+    public long LogSuppressed => _rxLog.Suppressed;
+
     /// <summary>The device id N of device/vif/N.</summary>
     public int Unit { get; }
 

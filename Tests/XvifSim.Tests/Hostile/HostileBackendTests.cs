@@ -179,6 +179,34 @@ public sealed class HostileBackendTests
         bed.Backend.Unmap(handle, at);
     }
 
+    [Test]
+    public void EveryRxResponseOutsideThePageIsCountedButTheirLogIsRateChecked()
+    {
+        // A backend that answers every buffer badly: each is rejected and
+        // counted, the guest logs at most LogRateLimit.DefaultPerSecond lines
+        // in the virtual second and counts the rest as suppressed.
+        using var bed = Connected();
+        List<NetifRxRequest> posted = bed.Backend.TakeRxRequests();
+        foreach (NetifRxRequest request in posted)
+        {
+            bed.Backend.RespondRx(request.Id, 4096, NetRxFlags.None, 1);
+        }
+
+        bed.Backend.PushRx();
+        bed.Settle();
+
+        int lines = bed.GuestLog.Count(l => l == "xennet0: rx->offset: 4096, size: 1");
+        Assert.Multiple(() =>
+        {
+            Assert.That(posted, Has.Count.EqualTo(256));
+            Assert.That(bed.Instance.Statistics.RxRejected, Is.EqualTo(posted.Count), "every response counted");
+            Assert.That(bed.Interface.Counters.InErrors, Is.EqualTo(posted.Count));
+            Assert.That(lines, Is.EqualTo(XvifSim.Guest.LogRateLimit.DefaultPerSecond), "the first ones keep their text, the rest are held back");
+            Assert.That(lines + bed.Instance.LogSuppressed, Is.EqualTo(posted.Count), "every line written or counted as suppressed");
+            Assert.That(bed.Instance.IsBroken, Is.False);
+        });
+    }
+
     [TestCase((ushort)0, (short)-1)]
     [TestCase((ushort)0, short.MinValue)]
     [TestCase((ushort)100, (short)4000)]
