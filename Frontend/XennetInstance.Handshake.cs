@@ -111,7 +111,11 @@ public sealed partial class XennetInstance
                 break;
             default:
                 // NetBSD panics here; a guest kernel must not die of what its backend writes.
-                _kernel.Log($"{Name}: bad backend state {(int)state}");
+                if (_backendLog.Allow())
+                {
+                    _kernel.Log($"{Name}: bad backend state {(int)state}");
+                }
+
                 break;
         }
     }

@@ -144,7 +144,7 @@ public sealed partial class XennetInstance
         _rxChainSlots++;
         if (response.Status < 0 || response.Offset + response.Status > XenPage.Size)
         {
-            if (_rxLog.Allow())
+            if (_backendLog.Allow())
             {
                 _kernel.Log($"{Name}: rx->offset: {response.Offset}, size: {response.Status}");
             }
@@ -153,7 +153,7 @@ public sealed partial class XennetInstance
         }
         else if (_rxChainSlots == RxMaxChainSlots + 1)
         {
-            if (_rxLog.Allow())
+            if (_backendLog.Allow())
             {
                 _kernel.Log($"{Name}: Too many slots");
             }

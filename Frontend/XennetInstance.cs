@@ -49,8 +49,8 @@ public sealed partial class XennetInstance : INetDriver
     private readonly XenbusDevice _device;
     private readonly Action<EvtchnPort> _onEvent;
 
-    /// <summary>The rate check for lines the backend's responses can trigger (Linux netfront uses net_ratelimit for them).</summary>
-    private readonly LogRateLimit _rxLog;
+    /// <summary>The rate check for lines a backend can trigger: bad RX responses (Linux netfront uses net_ratelimit for them) and unexpected backend states.</summary>
+    private readonly LogRateLimit _backendLog;
 
     internal XennetInstance(XenbusDevice device, int unit)
     {
@@ -64,11 +64,11 @@ public sealed partial class XennetInstance : INetDriver
         _rxSlots = new XennetRxSlot[RxSlots];
         _rxFree = new ushort[RxSlots];
         _rxChain = new byte[RxMaxChainSlots * XenPage.Size];
-        _rxLog = new LogRateLimit(_kernel, Name);
+        _backendLog = new LogRateLimit(_kernel, Name);
     }
 
-    /// <summary>Lines the RX rate check held back so far (each rejected response is still counted in <see cref="Statistics"/>).</summary>
-    public long LogSuppressed => _rxLog.Suppressed;
+    /// <summary>Lines the rate check held back so far (each rejected response is still counted in <see cref="Statistics"/>).</summary>
+    public long LogSuppressed => _backendLog.Suppressed;
 
     /// <summary>The device id N of device/vif/N.</summary>
     public int Unit { get; }
