@@ -128,6 +128,7 @@ public sealed partial class XvifInstance
         // XEN_NETIF_EXTRA_FLAG_MORE if another follows. NetBSD ignores the
         // flag and would read them as data; Linux checks them, and so do we.
         int extras = 0;
+        PacketHash hash = default;
         bool moreExtra = (first.Flags & NetTxFlags.ExtraInfo) != 0;
         while (moreExtra)
         {
@@ -142,6 +143,20 @@ public sealed partial class XvifInstance
             if (extra.Type is NetifExtraType.None or >= NetifExtraType.Max)
             {
                 return Fatal($"Invalid extra type: {(int)extra.Type}");
+            }
+
+            if (extra.Type == NetifExtraType.Hash)
+            {
+                // Linux's xenvif_tx_build_gops: a HASH extra is recorded on the
+                // packet (skb_set_hash), L3 for the address-only types, L4 for
+                // the TCP ones; an unknown hash type leaves the packet without
+                // a hash. Never a protocol violation.
+                hash = extra.HashType switch
+                {
+                    NetifHashType.IPv4 or NetifHashType.IPv6 => new PacketHash(extra.HashValue, PacketHashKind.L3),
+                    NetifHashType.IPv4Tcp or NetifHashType.IPv6Tcp => new PacketHash(extra.HashValue, PacketHashKind.L4),
+                    _ => default,
+                };
             }
 
             if (extra.Type == NetifExtraType.Gso && extra.GsoSize == 0)
@@ -194,7 +209,7 @@ public sealed partial class XvifInstance
             return used;
         }
 
-        Stage(slots, extras, firstOwnLength);
+        Stage(slots, extras, firstOwnLength, hash);
         return used;
     }
 
@@ -306,7 +321,7 @@ public sealed partial class XvifInstance
     }
 
     /// <summary>Queues the copy ops of a good packet (flushing first if the batch is full) into the dom0 stage pages.</summary>
-    private void Stage(int slots, int extras, int firstOwnLength)
+    private void Stage(int slots, int extras, int firstOwnLength, PacketHash hash)
     {
         int length = _txSlots[0].PacketSize;
 
@@ -319,7 +334,7 @@ public sealed partial class XvifInstance
 
         int packet = _txPacketCount++;
         bool checksumBlank = (_txSlots[0].Flags & NetTxFlags.CsumBlank) != 0;
-        _txPackets[packet] = new TxPacket(_txResponseCount, slots + extras, slots, _txStageUsed, length, checksumBlank);
+        _txPackets[packet] = new TxPacket(_txResponseCount, slots + extras, slots, _txStageUsed, length, checksumBlank, hash);
         int at = _txStageUsed;
         for (int i = 0; i < slots; i++)
         {
@@ -403,7 +418,7 @@ public sealed partial class XvifInstance
             TxPacket packet = _txPackets[p];
             if (!packet.Failed)
             {
-                DeliverUp(packet.StageOffset, packet.Length, packet.ChecksumBlank);
+                DeliverUp(packet.StageOffset, packet.Length, packet.ChecksumBlank, packet.Hash);
             }
         }
 
@@ -419,7 +434,7 @@ public sealed partial class XvifInstance
     /// its checksum filled first, as NetBSD's xennet_checksum_fill does,
     /// since the bridge may forward it to a guest or dom0's stack may use it.
     /// </summary>
-    private void DeliverUp(int stageOffset, int length, bool checksumBlank)
+    private void DeliverUp(int stageOffset, int length, bool checksumBlank, PacketHash hash)
     {
         int done = 0;
         while (done < length)
@@ -436,7 +451,7 @@ public sealed partial class XvifInstance
             ChecksumOffload.Complete(_txFrame.AsSpan(0, length));
         }
 
-        Interface.Input(_txFrame.AsSpan(0, length));
+        Interface.Input(_txFrame.AsSpan(0, length), hash);
     }
 
     private Span<byte> TxEntry(RingIndex index) => _txRing!.Page.AsSpan(_txRing.EntryOffset(index), NetifTxRequest.Size);

@@ -22,8 +22,11 @@ namespace XvifSim.Backend;
 /// data_validated. Hardened as Linux netback is: single fetch of every
 /// request (also in the chain walk NetBSD does in place), a fatal disable for
 /// protocol violations, every grant-copy status checked, page crossing checked
-/// on every slot, extra-info segments parsed and checked. Not supported:
+/// on every slot, extra-info segments parsed and checked; a HASH extra's
+/// hash is recorded on the packet as Linux's xenvif_tx_build_gops does
+/// (<see cref="XvifSim.Guest.Net.NetworkInterface.ReceivedHash"/>). Not supported:
 /// GSO (extra segments are validated, then ignored), multicast control,
+/// the hash control ring (feature-ctrl-ring is not offered),
 /// split event channels, multi-queue, rate limiting. A TX frame sent with
 /// csum_blank has its checksum filled before it goes up
 /// (xennet_checksum_fill), for IPv4 UDP; other protocols go up as sent.

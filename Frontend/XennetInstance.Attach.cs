@@ -20,8 +20,9 @@ public sealed partial class XennetInstance
     {
         _kernel.Log($"{Name} at xenbus0 id {Unit}: Xen Virtual Network Interface");
 
-        // Read once, now: a backend that has not written its features yet
-        // counts as offering none (NetBSD reads them only at attach and resume).
+        // Read now, as NetBSD does; a backend that has not written its
+        // features yet counts as offering none until the connect, which reads
+        // them again (Linux's xennet_connect; see TalkToBackendAsync).
         BackendFeatures = await ReadBackendFeaturesAsync();
         _kernel.Log($"{Name}: backend features {FormatFeatures(BackendFeatures)}");
 

@@ -121,13 +121,20 @@ public sealed partial class XennetInstance
     }
 
     /// <summary>
-    /// xennet_talk_to_backend: one transaction writes, in this order, the keys
-    /// the backend reads (netif.h), retrying on EAGAIN; any other error aborts
-    /// it and is reported with dev_fatal under NetBSD's message. Then refill
-    /// RX and count as connected.
+    /// xennet_talk_to_backend: first the backend's features are read afresh,
+    /// as Linux's xennet_connect does at every connect (NetBSD reads them only
+    /// at attach and resume, so a vif network-attached to a running guest,
+    /// whose backend writes its features after the frontend attached, would
+    /// keep "none" and refuse frames over a page). Then one transaction writes,
+    /// in this order, the keys the backend reads (netif.h), retrying on EAGAIN;
+    /// any other error aborts it and is reported with dev_fatal under NetBSD's
+    /// message. Then refill RX and count as connected.
     /// </summary>
     private async Task<bool> TalkToBackendAsync()
     {
+        BackendFeatures = await ReadBackendFeaturesAsync();
+        _kernel.Log($"{Name}: backend features {FormatFeatures(BackendFeatures)} at connect");
+
         XenbusClient store = _device.Store;
         for (int attempt = 1; ; attempt++)
         {

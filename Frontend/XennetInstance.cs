@@ -14,7 +14,8 @@ namespace XvifSim.Frontend;
 /// <para>
 /// Supports: attach (backend features, MAC from device/vif/N/mac, interface
 /// xennetN), ring set-up and the xenbus handshake (states 1 → 3 → 4, keys in
-/// one transaction), 256 RX buffers with refill at 204 free, TX with
+/// one transaction; the backend's features read again at every connect, as
+/// Linux's netfront does, where NetBSD reads them only at attach and resume), 256 RX buffers with refill at 204 free, TX with
 /// read-only grants and multi-slot chains when the backend offers
 /// feature-sg, csum_blank / data_validated flags, RX chains reassembled,
 /// NetBSD's TX event threshold and RX final check, backend Closing → Closed,
@@ -82,7 +83,7 @@ public sealed partial class XennetInstance : INetDriver
     /// <summary>The interface, once attached.</summary>
     public NetworkInterface? Interface { get; private set; }
 
-    /// <summary>What the backend offered when the driver attached (or last resumed).</summary>
+    /// <summary>What the backend offered at the last connect (before the first: at attach).</summary>
     public XennetFeatures BackendFeatures { get; private set; }
 
     public XennetBackendStatus Status { get; private set; }

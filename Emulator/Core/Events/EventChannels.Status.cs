@@ -44,10 +44,23 @@ public sealed partial class EventChannels
             EvtchnState.Virq => EvtchnStatusKind.Virq,
             _ => EvtchnStatusKind.Closed,
         };
-        op.UnboundDom = e.State == EvtchnState.Unbound ? e.RemoteDom : default;
-        op.InterdomainDom = e.State == EvtchnState.Interdomain ? e.RemoteDom : default;
-        op.InterdomainPort = e.State == EvtchnState.Interdomain ? e.RemotePort : default;
-        op.Virq = e.State == EvtchnState.Virq ? e.Virq : default;
+        // The union's bytes are cleared, then the state's own member written
+        // (UnboundDom and InterdomainDom are one field, Virq overlays both).
+        op.Virq = default;
+        op.InterdomainPort = default;
+        switch (e.State)
+        {
+            case EvtchnState.Unbound:
+                op.UnboundDom = e.RemoteDom;
+                break;
+            case EvtchnState.Interdomain:
+                op.InterdomainDom = e.RemoteDom;
+                op.InterdomainPort = e.RemotePort;
+                break;
+            case EvtchnState.Virq:
+                op.Virq = e.Virq;
+                break;
+        }
 
         // notify_vcpu_id: every port notifies vCPU 0, the domain's only vCPU.
         op.Vcpu = 0;

@@ -50,7 +50,12 @@ public sealed partial class XenStoreCore
 
     /// <summary>
     /// INTRODUCE <c>domid|gfn|evtchn|</c>, privileged. The gfn is signed
-    /// decimal; an event channel of 0 is EINVAL (domain.c do_introduce).
+    /// decimal; an event channel of 0 is EINVAL (domain.c do_introduce). A
+    /// domain the hypervisor does not know is EINVAL too, and stays
+    /// unintroduced: C's introduce_domain fails when map_interface cannot map
+    /// the domain's GNTTAB_RESERVED_XENSTORE grant, and do_introduce answers
+    /// that errno (EINVAL, which Linux's gntdev gives for a failed grant map).
+    /// A domain already introduced is only reset, as in C.
     /// </summary>
     private void ProcessIntroduce(XsRequest request, ReadOnlySpan<byte> payload)
     {
@@ -65,7 +70,10 @@ public sealed partial class XenStoreCore
             introduction = new XsIntroduction(domain, gfn, port, false);
         }
 
-        Execute(request, XsTxMode.Check, true, op => parsed == Errno.Ok ? Introduce(op, introduction) : XsReply.Fail(parsed));
+        Execute(request, XsTxMode.Check, true, op =>
+            parsed != Errno.Ok ? XsReply.Fail(parsed)
+            : !_introduced.Contains(introduction.Domain) && _domainExists?.Invoke(introduction.Domain) == false ? XsReply.Fail(Errno.EINVAL)
+            : Introduce(op, introduction));
     }
 
     private void ProcessRelease(XsRequest request, ReadOnlySpan<byte> payload)

@@ -21,7 +21,8 @@ public sealed partial class XenStoreCore
     private static readonly ImmutableArray<XsPermission> Dom0Only = [new XsPermission(DomId.Dom0, XsPermissionAccess.None)];
 
     private readonly Lock _lock = new();
-    private readonly XsQuotas _quotas;
+    private readonly Func<DomId, bool>? _domainExists;
+    private XsQuotas _quotas;
     private readonly List<XsConnection> _connections = [];
 
     /// <summary>The caller of the direct domain hooks: privileged, never registered, never sent anything.</summary>
@@ -35,9 +36,15 @@ public sealed partial class XenStoreCore
     /// n0) plus /local/domain/0 and /vm, which dom0's start-up creates, so
     /// that clients find /local as they expect (docs/reference/xenstore.md, "Outside clients").
     /// </summary>
-    public XenStoreCore(XsQuotas? quotas = null)
+    /// <param name="quotas">The limits for unprivileged domains; C xenstored's defaults when null.</param>
+    /// <param name="domainExists">
+    /// Whether the hypervisor knows a domain, for XS_INTRODUCE (C xenstored
+    /// cannot map the ring of a domain Xen does not know); null: every id is known.
+    /// </param>
+    public XenStoreCore(XsQuotas? quotas = null, Func<DomId, bool>? domainExists = null)
     {
         _quotas = quotas ?? new XsQuotas();
+        _domainExists = domainExists;
         _introduced.Add(DomId.Dom0);
         Seed("/", "tool", "local", "vm");
         Seed("/tool", "xenstored");
@@ -151,10 +158,7 @@ public sealed partial class XenStoreCore
                 ProcessGetDomainPath(request, payload);
                 break;
             case XsdSockmsgType.Control:
-                // CONTROL is privileged (core.c wire_funcs) and its commands
-                // (check, log, quota, live-update, ...) act on a daemon we do
-                // not have; docs/reference/xenstore.md, "Domain management" allows ENOSYS for all of them.
-                Execute(request, XsTxMode.Check, true, static _ => XsReply.Fail(Errno.ENOSYS));
+                ProcessControl(request, payload);
                 break;
             default:
                 // WATCH_EVENT and ERROR from a client, the removed RESTRICT,

@@ -31,11 +31,13 @@ public sealed class XenStoreService
     {
         _machine = machine;
         _vcpu = machine.Scheduler.CreateVcpu(DomId.Xen, e => Log($"xenstored: internal error: {e}"));
+        Core = new XenStoreCore(domainExists: id => machine.TryGetDomain(id, out Domain domain) && !domain.IsDying);
+        Core.Logged += Log;
     }
 
-    public XenStoreCore Core { get; } = new();
+    public XenStoreCore Core { get; }
 
-    /// <summary>Lines xenstored logs: protocol violations of rings and sockets.</summary>
+    /// <summary>Lines xenstored logs: protocol violations of rings and sockets, and XS_CONTROL print.</summary>
     public event Action<string>? Logged;
 
     /// <summary>The server's end of <paramref name="domain"/>'s ring, while it is attached.</summary>

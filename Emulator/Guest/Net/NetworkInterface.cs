@@ -66,8 +66,17 @@ public sealed class NetworkInterface(string name, MacAddress mac, INetDriver dri
         return true;
     }
 
+    /// <summary>
+    /// The hash the driver recorded on the frame being handed up (valid only
+    /// during the <see cref="Receiver"/> call, as the frame is); none otherwise.
+    /// </summary>
+    public PacketHash ReceivedHash { get; private set; }
+
     /// <summary>The driver received <paramref name="frame"/>: count it, let the taps see it, hand it up.</summary>
-    public void Input(ReadOnlySpan<byte> frame)
+    public void Input(ReadOnlySpan<byte> frame) => Input(frame, default);
+
+    /// <summary>As <see cref="Input(ReadOnlySpan{byte})"/>, with the flow hash the driver recorded on the frame.</summary>
+    public void Input(ReadOnlySpan<byte> frame, PacketHash hash)
     {
         Counters.InPackets++;
         Counters.InBytes += frame.Length;
@@ -82,7 +91,15 @@ public sealed class NetworkInterface(string name, MacAddress mac, INetDriver dri
             return;
         }
 
-        Receiver(this, frame);
+        ReceivedHash = hash;
+        try
+        {
+            Receiver(this, frame);
+        }
+        finally
+        {
+            ReceivedHash = default;
+        }
     }
 
     public override string ToString() => $"{Name} ({Mac})";

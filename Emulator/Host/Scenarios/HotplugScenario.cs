@@ -9,7 +9,10 @@ namespace XvifSim.Host.Scenarios;
 /// with no vif; a vif is attached (xennet0 appears, pings both ways work);
 /// it is detached (xvif1i0 leaves bridge0 and dom0, xennet0 leaves the
 /// guest, nothing is left held, pings fail); it is attached again and the
-/// pings work again. The captures of xennet0 and xvif1i0 hold both rounds.
+/// pings work again; then, at MTU 9000, a jumbo UDP datagram from guest1
+/// reaches dom0 whole, which needs the feature-sg the re-attached backend
+/// offers (xennet reads the backend's features at every connect). The
+/// captures of xennet0 and xvif1i0 hold both rounds.
 /// </summary>
 public sealed class HotplugScenario : IScenario
 {
@@ -49,6 +52,10 @@ public sealed class HotplugScenario : IScenario
             {
                 Detach(xen, guest, withoutVif, failures, output);
             }
+            else
+            {
+                SendJumbo(xen, guest, failures, output);
+            }
         }
 
         IReadOnlyList<string> held = xen.DestroyGuests(TimeSpan.FromSeconds(5));
@@ -56,6 +63,36 @@ public sealed class HotplugScenario : IScenario
         xen.Report(output);
         output.WriteLine(failures.Count == 0 ? "hotplug: PASS" : $"hotplug: FAIL: {string.Join("; ", failures)}");
         return new ScenarioResult(failures);
+    }
+
+    /// <summary>
+    /// ifconfig xennet0 mtu 9000 in guest1 (and on xvif1i0 in dom0), then one
+    /// UDP datagram of <see cref="JumboScenario.PayloadLength"/> bytes from
+    /// guest1 to dom0: it must leave as a multi-slot chain and arrive whole.
+    /// </summary>
+    private static void SendJumbo(SimulatedXen xen, GuestSystem guest, List<string> failures, TextWriter output)
+    {
+        var scheduler = xen.Machine.Scheduler;
+        NetworkInterface xennet0 = guest.Xennet0!;
+        NetworkInterface vif = xen.Dom0.Kernel.Interfaces.Find(VifName)!;
+        VcpuWork.Run(scheduler, guest.Kernel, () => xennet0.Mtu = JumboScenario.Mtu);
+        VcpuWork.Run(scheduler, xen.Dom0.Kernel, () => vif.Mtu = JumboScenario.Mtu);
+        output.WriteLine($"guest1# ifconfig xennet0 mtu {JumboScenario.Mtu}; dom0# ifconfig {VifName} mtu {JumboScenario.Mtu}");
+
+        int whole = 0;
+        VcpuWork.Run(scheduler, xen.Dom0.Kernel, () => xen.Dom0.Ip.Bind(JumboScenario.Port, (_, _, _, payload) =>
+        {
+            if (payload.Length == JumboScenario.PayloadLength && JumboScenario.IsPattern(payload))
+            {
+                Volatile.Write(ref whole, whole + 1);
+            }
+        }));
+        IpOutputStatus sent = VcpuWork.Get(scheduler, guest.Kernel, () =>
+            guest.Ip!.SendTo(SimulatedXen.Dom0Address, JumboScenario.Port, JumboScenario.Port, JumboScenario.Pattern()));
+        scheduler.RunUntil(() => Volatile.Read(ref whole) > 0, TimeSpan.FromSeconds(2));
+        output.WriteLine($"guest1: UDP datagram of {JumboScenario.PayloadLength} bytes to {SimulatedXen.Dom0Address}:{JumboScenario.Port}: {sent}; dom0 received {whole} whole");
+        PingScenario.Expect(failures, sent == IpOutputStatus.Sent && whole == 1,
+            $"after the re-attach a {JumboScenario.PayloadLength}-byte datagram from guest1 reaches dom0 whole ({sent}, {whole} of 1)");
     }
 
     /// <summary>network-detach, then what must be true: both interfaces gone, nothing held for the vif, no ping answered.</summary>

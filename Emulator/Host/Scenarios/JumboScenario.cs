@@ -66,16 +66,7 @@ public sealed class JumboScenario : IScenario
                 Volatile.Write(ref datagrams, datagrams + 1);
             }
         }));
-        one.Kernel.Run(() =>
-        {
-            byte[] payload = new byte[PayloadLength];
-            for (int i = 0; i < payload.Length; i++)
-            {
-                payload[i] = (byte)i;
-            }
-
-            one.Ip!.SendTo(two.Address, Port, Port, payload);
-        });
+        one.Kernel.Run(() => one.Ip!.SendTo(two.Address, Port, Port, Pattern()));
         scheduler.RunUntil(() => Volatile.Read(ref datagrams) > 0, TimeSpan.FromSeconds(2));
         output.WriteLine($"guest2: {datagrams} UDP datagram of {PayloadLength} bytes on port {Port}");
         PingScenario.Expect(failures, datagrams == 1, $"guest2 received the {PayloadLength}-byte UDP datagram whole ({datagrams} of 1)");
@@ -92,8 +83,20 @@ public sealed class JumboScenario : IScenario
         PingScenario.Expect(failures, sent.TxDropped == 0 && received.TxDropped == 0, "no TX drops in either xennet");
     }
 
-    /// <summary>True if each byte is its offset (mod 256), as guest1 wrote the datagram.</summary>
-    private static bool IsPattern(ReadOnlySpan<byte> payload)
+    /// <summary>A datagram's payload of <see cref="PayloadLength"/> bytes, each its offset (mod 256).</summary>
+    internal static byte[] Pattern()
+    {
+        byte[] payload = new byte[PayloadLength];
+        for (int i = 0; i < payload.Length; i++)
+        {
+            payload[i] = (byte)i;
+        }
+
+        return payload;
+    }
+
+    /// <summary>True if each byte is its offset (mod 256), as <see cref="Pattern"/> writes it.</summary>
+    internal static bool IsPattern(ReadOnlySpan<byte> payload)
     {
         for (int i = 0; i < payload.Length; i++)
         {

@@ -23,9 +23,13 @@ public sealed partial class Libxl
     /// <summary>/local/domain/&lt;domid&gt;/device/vif/&lt;handle&gt;.</summary>
     public static string FrontendPath(DomId guest, int handle) => $"{HomePath(guest)}/device/vif/{handle}";
 
+    /// <summary>libxl__device_libxl_path: /libxl/&lt;domid&gt;/device/vif/&lt;handle&gt;, where libxl records the two paths.</summary>
+    public static string LibxlDevicePath(DomId guest, int handle) => $"{DomainDirectories.LibxlPath(guest)}/device/vif/{handle}";
+
     /// <summary>
     /// libxl__device_nic_add: in one transaction (redone on EAGAIN), as
-    /// libxl__device_generic_add does, the frontend directory with
+    /// libxl__device_generic_add does, the toolstack's record under
+    /// <see cref="LibxlDevicePath"/> (frontend and backend, dom0's only), the frontend directory with
     /// permissions [n&lt;domid&gt;, r0] and keys backend, backend-id, state 1,
     /// handle, mac, trusted 1, and mtu (the one key the guest may only read,
     /// [n0, r&lt;domid&gt;]); then the backend directory with [n0, r&lt;domid&gt;]
@@ -65,9 +69,14 @@ public sealed partial class Libxl
         AddIfSet(back, "ip", vif.Ip);
         back.AddRange([("bridge", vif.Bridge), ("handle", handleText), ("type", "vif"), ("hotplug-status", "")]);
 
+        string libxl = LibxlDevicePath(guest, handle);
         Errno result = _store.RunTransaction(tx =>
         {
-            Errno e = MakeDirectory(tx, frontend, [$"n{domid}", "r0"], front);
+            // libxl__device_generic_add: the toolstack's own record first.
+            Errno e = _store.Rm(libxl, tx);
+            e = e is Errno.Ok or Errno.ENOENT ? _store.Write($"{libxl}/frontend", frontend, tx) : e;
+            e = e != Errno.Ok ? e : _store.Write($"{libxl}/backend", backend, tx);
+            e = e != Errno.Ok ? e : MakeDirectory(tx, frontend, [$"n{domid}", "r0"], front);
             e = e != Errno.Ok ? e : _store.Write($"{frontend}/mtu", DefaultMtu.ToString(CultureInfo.InvariantCulture), tx);
             e = e != Errno.Ok ? e : _store.SetPerms(tx, $"{frontend}/mtu", "n0", $"r{domid}");
             return e != Errno.Ok ? e : MakeDirectory(tx, backend, ["n0", $"r{domid}"], back);
@@ -102,7 +111,7 @@ public sealed partial class Libxl
     /// whatever it answered, removes the backend directory (the xenstore-rm
     /// NetBSD's vif-bridge does on 6) and the frontend directory, with the
     /// parents that are left empty (libxl__xs_path_cleanup), stopping at
-    /// dom0's backend and the guest's device directories. The result is the
+    /// dom0's backend and the guest's device directories, and libxl's record. The result is the
     /// script's, or why it could not run (a backend that never wrote
     /// vifname has no interface to unplug).
     /// </summary>
@@ -119,6 +128,7 @@ public sealed partial class Libxl
         Errno result = _store.RunTransaction(tx =>
         {
             Errno e = RemoveWithEmptyParents(tx, backend, "/local/domain/0/backend");
+            e = e != Errno.Ok ? e : RemoveWithEmptyParents(tx, LibxlDevicePath(guest, handle), $"{DomainDirectories.LibxlPath(guest)}/device");
             return e != Errno.Ok ? e : RemoveWithEmptyParents(tx, frontend, $"{HomePath(guest)}/device");
         });
         if (result != Errno.Ok)

@@ -13,8 +13,9 @@ namespace XvifSim.Host.Toolstack;
 /// hotplug script when asked. It does not watch the store: the caller says
 /// when the backend is ready for the hotplug script (<see cref="RunHotplug"/>)
 /// and when it has closed (<see cref="FinishRemoveVif"/>), where libxl would
-/// wait on watches. Not done: the /libxl/&lt;domid&gt; copies of device
-/// settings, disks, consoles and anything but PV vifs.
+/// wait on watches. Not done: the device settings libxl keeps under
+/// /libxl/&lt;domid&gt;/device beside the two paths, disks, consoles and
+/// anything but PV vifs.
 /// Store failures on its own privileged connection are broken invariants and
 /// throw; a backend that has not written what the hotplug step needs is a
 /// value (<see cref="HotplugResult"/>).
@@ -76,8 +77,8 @@ public sealed partial class Libxl
 
     /// <summary>
     /// xl destroy: closes and removes each vif (online 0 and state 5, the
-    /// hotplug script with 6, both directories), removes the domain's home
-    /// and its /vm entry, then destroys the domain. A vif whose hotplug step
+    /// hotplug script with 6, both directories), removes the domain's home,
+    /// its /vm entry and /libxl/&lt;domid&gt;, then destroys the domain. A vif whose hotplug step
     /// fails is logged and removed all the same.
     /// </summary>
     public void DestroyGuest(DomId guest)
@@ -107,13 +108,15 @@ public sealed partial class Libxl
 
         string home = HomePath(guest);
         string vm = _store.Read($"{home}/vm", out string vmPath) == Errno.Ok ? vmPath : $"/vm/{DomainDirectories.Uuid(guest)}";
+        string libxl = DomainDirectories.LibxlPath(guest);
         CheckRemoved(_store.Rm(home), home);
         CheckRemoved(_store.Rm(vm), vm);
+        CheckRemoved(_store.Rm(libxl), libxl);
         _machine.DestroyDomain(guest);
         _log($"libxl: domain {guest.Value} destroyed");
     }
 
-    private static string HomePath(DomId domain) => $"/local/domain/{domain.Value}";
+    private static string HomePath(DomId domain) => DomainDirectories.HomePath(domain);
 
     private static string Decimal(ulong value) => value.ToString(CultureInfo.InvariantCulture);
 

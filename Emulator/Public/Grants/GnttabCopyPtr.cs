@@ -1,17 +1,33 @@
+using System.Runtime.InteropServices;
+
 namespace XvifSim.Public.Grants;
 
 /// <summary>
-/// One side of a GNTTABOP_copy element: a grant reference of Domid, or (with
-/// the matching GNTCOPY_*_gref flag clear) a frame of the caller, who must
-/// then name itself as DOMID_SELF; plus an offset within the page.
+/// One side of a GNTTABOP_copy element, grant_table.h's <c>struct
+/// gnttab_copy_ptr</c> (16 bytes on x86_64): the union <c>u</c> at 0, a grant
+/// reference of Domid or (with the matching GNTCOPY_*_gref flag clear) a frame
+/// of the caller, who must then name itself as DOMID_SELF; <c>domid</c> at 8;
+/// <c>offset</c> within the page at 10. Ref and Gmfn share their bytes, as the
+/// union's members do: setting one overwrites the other.
 /// </summary>
+[StructLayout(LayoutKind.Explicit, Size = Size)]
 public struct GnttabCopyPtr
 {
-    /// <summary>The <c>u</c> union: the grant reference when the side's gref flag is set.</summary>
+    /// <summary>sizeof(struct gnttab_copy_ptr): the 8-byte xen_pfn_t union, domid_t, u16, padded to 8.</summary>
+    public const int Size = 16;
+
+    /// <summary>u.ref (grant_ref_t): the grant reference when the side's gref flag is set.</summary>
+    [FieldOffset(0)]
     public GrantRef Ref;
-    /// <summary>The <c>u</c> union: the caller's frame when the side's gref flag is clear.</summary>
+
+    /// <summary>u.gmfn (xen_pfn_t): the caller's frame when the side's gref flag is clear.</summary>
+    [FieldOffset(0)]
     public Gfn Gmfn;
+
+    [FieldOffset(8)]
     public DomId Domid;
+
+    [FieldOffset(10)]
     public ushort Offset;
 
     public static GnttabCopyPtr Grant(DomId domid, GrantRef gref, ushort offset) =>

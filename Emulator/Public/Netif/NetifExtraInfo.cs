@@ -2,34 +2,25 @@ using System.Buffers.Binary;
 
 namespace XvifSim.Public.Netif;
 
-/// <summary>Extra-info segment types, netif.h's XEN_NETIF_EXTRA_TYPE_*.</summary>
-public enum NetifExtraType : byte
-{
-    None = 0,
-    Gso = 1,
-    McastAdd = 2,
-    McastDel = 3,
-    /// <summary>XEN_NETIF_EXTRA_TYPE_MAX: types from here up are invalid.</summary>
-    Max = 4,
-}
-
-/// <summary>GSO types, netif.h's XEN_NETIF_GSO_TYPE_*.</summary>
-public enum NetifGsoType : byte
-{
-    None = 0,
-    TcpV4 = 1,
-    TcpV6 = 2,
-}
-
 /// <summary>
-/// netif.h's <c>netif_extra_info</c>, 8 bytes: type u8 @0, flags u8 @1
-/// (XEN_NETIF_EXTRA_FLAG_MORE = 1), then a union: gso {size u16 @2, type u8 @4,
-/// pad u8 @5, features u16 @6} or mcast {addr[6] @2}.
+/// io/netif.h's <c>netif_extra_info</c>, 8 bytes: type u8 @0, flags u8 @1
+/// (XEN_NETIF_EXTRA_FLAG_MORE = 1), then the union <c>u</c> @2: gso {size u16
+/// @2, type u8 @4, pad u8 @5, features u16 @6}, mcast {addr[6] @2}, or hash
+/// {type u8 @2, algorithm u8 @3, value[4] @4, least significant byte first}.
+/// The members are kept apart here and each written only for its own type.
 /// </summary>
 public struct NetifExtraInfo
 {
     public const int Size = 8;
+
+    /// <summary>XEN_NETIF_EXTRA_FLAG_MORE.</summary>
     public const byte FlagMore = 1;
+
+    /// <summary>Offset of the union <c>u</c>.</summary>
+    public const int UnionOffset = 2;
+
+    /// <summary>Offset of u.hash.value.</summary>
+    public const int HashValueOffset = 4;
 
     public NetifExtraType Type;
     public byte Flags;
@@ -37,14 +28,33 @@ public struct NetifExtraInfo
     public NetifGsoType GsoType;
     public ushort GsoFeatures;
 
-    public static NetifExtraInfo Read(ReadOnlySpan<byte> entry) => new()
+    /// <summary>u.hash.type, one of _XEN_NETIF_CTRL_HASH_TYPE_*.</summary>
+    public NetifHashType HashType;
+
+    /// <summary>u.hash.algorithm, one of XEN_NETIF_CTRL_HASH_ALGORITHM_*.</summary>
+    public NetifHashAlgorithm HashAlgorithm;
+
+    /// <summary>u.hash.value read as a little-endian u32 ("LSB ---- value ---- MSB").</summary>
+    public uint HashValue;
+
+    public static NetifExtraInfo Read(ReadOnlySpan<byte> entry)
     {
-        Type = (NetifExtraType)entry[0],
-        Flags = entry[1],
-        GsoSize = BinaryPrimitives.ReadUInt16LittleEndian(entry[2..]),
-        GsoType = (NetifGsoType)entry[4],
-        GsoFeatures = BinaryPrimitives.ReadUInt16LittleEndian(entry[6..]),
-    };
+        var extra = new NetifExtraInfo { Type = (NetifExtraType)entry[0], Flags = entry[1] };
+        if (extra.Type == NetifExtraType.Hash)
+        {
+            extra.HashType = (NetifHashType)entry[2];
+            extra.HashAlgorithm = (NetifHashAlgorithm)entry[3];
+            extra.HashValue = BinaryPrimitives.ReadUInt32LittleEndian(entry[HashValueOffset..]);
+        }
+        else
+        {
+            extra.GsoSize = BinaryPrimitives.ReadUInt16LittleEndian(entry[2..]);
+            extra.GsoType = (NetifGsoType)entry[4];
+            extra.GsoFeatures = BinaryPrimitives.ReadUInt16LittleEndian(entry[6..]);
+        }
+
+        return extra;
+    }
 
     /// <summary>The multicast address of an MCAST_ADD/MCAST_DEL segment.</summary>
     public static ReadOnlySpan<byte> McastAddress(ReadOnlySpan<byte> entry) => entry.Slice(2, 6);
@@ -53,6 +63,14 @@ public struct NetifExtraInfo
     {
         entry[0] = (byte)Type;
         entry[1] = Flags;
+        if (Type == NetifExtraType.Hash)
+        {
+            entry[2] = (byte)HashType;
+            entry[3] = (byte)HashAlgorithm;
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[HashValueOffset..], HashValue);
+            return;
+        }
+
         BinaryPrimitives.WriteUInt16LittleEndian(entry[2..], GsoSize);
         entry[4] = (byte)GsoType;
         entry[5] = 0;

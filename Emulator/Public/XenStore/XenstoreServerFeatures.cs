@@ -2,7 +2,9 @@ namespace XvifSim.Public.XenStore;
 
 /// <summary>
 /// The server_features bits of the ring page (xs_wire.h). The server only
-/// ever sets bits; a guest ignores bits it does not know.
+/// ever sets bits; a guest ignores bits it does not know. RECONNECTION and
+/// ERROR are in Xen 4.17's header; WATCHDEPTH and DOMID_ANY only in the
+/// current one, which Public follows.
 /// </summary>
 [Flags]
 public enum XenstoreServerFeatures : uint

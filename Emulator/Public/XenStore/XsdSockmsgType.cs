@@ -39,6 +39,13 @@ public enum XsdSockmsgType : uint
     GetQuota = 25,
     SetQuota = 26,
 
+    /// <summary>
+    /// XS_TYPE_COUNT: the number of valid types. Public follows the current
+    /// header (27, with XS_GET_FEATURE to XS_SET_QUOTA); Xen 4.17's header
+    /// stops at XS_DIRECTORY_PART, so its XS_TYPE_COUNT is 23.
+    /// </summary>
+    TypeCount = 27,
+
     /// <summary>XS_INVALID: guaranteed to remain an invalid type.</summary>
     Invalid = 0xFFFF,
 }

@@ -177,8 +177,42 @@ public class XvifTxTests
         Assert.That(_h.RunUntil(() => _received.Count == 1));
     }
 
+    [TestCase(NetifHashType.IPv4, PacketHashKind.L3)]
+    [TestCase(NetifHashType.IPv6, PacketHashKind.L3)]
+    [TestCase(NetifHashType.IPv4Tcp, PacketHashKind.L4)]
+    [TestCase(NetifHashType.IPv6Tcp, PacketHashKind.L4)]
+    [TestCase((NetifHashType)9, PacketHashKind.None)]
+    public void AHashExtraIsAcceptedAndItsHashRecordedOnThePacket(NetifHashType type, PacketHashKind kind)
+    {
+        Start();
+        var hashes = new List<PacketHash>();
+        _h.On(_h.Dom0, () =>
+        {
+            _vif.Receiver = (iface, frame) =>
+            {
+                _received.Add(frame.ToArray());
+                hashes.Add(iface.ReceivedHash);
+            };
+        });
+        byte[] frame = TestFrontend.Frame(60);
+        Span<byte> raw = stackalloc byte[NetifTxRequest.Size];
+        new NetifExtraInfo { Type = NetifExtraType.Hash, HashType = type, HashAlgorithm = NetifHashAlgorithm.Toeplitz, HashValue = 0xCAFEF00D }.Write(raw);
+        _fe.PostTx(new NetifTxRequest { Gref = _fe.GrantData(frame, 0), Flags = NetTxFlags.ExtraInfo, Id = 3, PacketSize = 60 }, NetifTxRequest.Read(raw));
+
+        List<NetifTxResponse> rsp = _fe.TakeTx(2);
+        Assert.That(rsp.Select(r => r.Status), Is.EqualTo(new[] { NetifRsp.Okay, NetifRsp.Null }));
+        Assert.That(_h.RunUntil(() => _received.Count == 1), string.Join('\n', _h.Dom0Log));
+        Assert.Multiple(() =>
+        {
+            Assert.That(_received[0], Is.EqualTo(frame));
+            Assert.That(hashes[0], Is.EqualTo(kind == PacketHashKind.None ? default : new PacketHash(0xCAFEF00D, kind)));
+            Assert.That(_h.Dom0Log, Has.None.Contains("Invalid extra type"));
+        });
+        AssertStillWorks();
+    }
+
     [TestCase(0, "xvif1i0: Invalid extra type: 0")]
-    [TestCase(4, "xvif1i0: Invalid extra type: 4")]
+    [TestCase(5, "xvif1i0: Invalid extra type: 5")]
     public void ABadExtraTypeIsFatal(int type, string reason)
     {
         Start();

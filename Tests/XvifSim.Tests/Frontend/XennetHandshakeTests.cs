@@ -30,6 +30,29 @@ public class XennetHandshakeTests
     }
 
     [Test]
+    public void FeaturesWrittenAfterAttachAreReadAtConnectAsLinuxNetfrontDoes()
+    {
+        using var bed = new XennetTestBed(offerAtStart: false);
+        bed.StartGuest();
+        Assert.That(bed.RunUntil(() => bed.Driver!.Instances.Count == 1), Is.True, bed.ConsoleText);
+        Assert.That(bed.Instance.BackendFeatures, Is.EqualTo(XennetFeatures.None), "nothing offered yet at attach");
+
+        bed.Backend.Offer(sg: true);
+        Assert.That(bed.RunUntil(() => bed.FrontendState == "4"), Is.True, bed.ConsoleText);
+        bed.Backend.Connect();
+        bed.Settle();
+        bed.OnGuest(() => bed.Interface.IsUp = true);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(bed.GuestLog, Does.Contain("xennet0: backend features 0x0"));
+            Assert.That(bed.GuestLog, Does.Contain("xennet0: backend features 0x7<IPV6-CSUM,SG,RX-COPY> at connect"));
+            Assert.That(bed.Instance.BackendFeatures, Is.EqualTo(XennetFeatures.RxCopy | XennetFeatures.ScatterGather | XennetFeatures.Ipv6CsumOffload));
+            Assert.That(bed.Send(XennetTestBed.Frame(9000)), Is.True, "a jumbo frame goes out as a chain, with the feature-sg read at connect");
+        });
+    }
+
+    [Test]
     public void ABadMacEndsAttachWithNoInterface()
     {
         using var bed = new XennetTestBed(mac: "00:16:3e:0a:0b");

@@ -22,7 +22,12 @@ internal sealed class XennetTestBed : IDisposable
 
     private readonly List<byte[]> _received = [];
 
-    public XennetTestBed(bool sg = true, int seed = 1, string mac = MacText)
+    /// <param name="offerAtStart">
+    /// False: the backend writes neither its features nor InitWait until the
+    /// test calls <see cref="TestBackend.Offer"/>, as a backend network-attached
+    /// to a running guest does after the frontend has attached.
+    /// </param>
+    public XennetTestBed(bool sg = true, int seed = 1, string mac = MacText, bool offerAtStart = true)
     {
         Machine = new Machine(new DeterministicScheduler(seed));
         GuestDomain = Machine.CreateDomain(new DomainConfig("guest1"));
@@ -45,7 +50,10 @@ internal sealed class XennetTestBed : IDisposable
         Dom0 = new GuestKernel(Machine.Dom0.Hypercalls, "dom0");
         Guest = new GuestKernel(GuestDomain.Hypercalls, "guest1");
         Backend = new TestBackend(Dom0, Store, guest, backendDir, FrontendDir);
-        Backend.Offer(sg);
+        if (offerAtStart)
+        {
+            Backend.Offer(sg);
+        }
     }
 
     public Machine Machine { get; }

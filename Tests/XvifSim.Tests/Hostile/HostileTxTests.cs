@@ -185,7 +185,7 @@ public class HostileTxTests
     }
 
     [TestCase(0)]
-    [TestCase(4)]
+    [TestCase(5)]
     [TestCase(200)]
     public void AnInvalidExtraTypeIsFatal(int type)
     {

@@ -33,8 +33,9 @@ public class XenstoredProgramTests
         Assert.Multiple(() =>
         {
             Assert.That(ls.ExitCode, Is.Zero, ls.ToString());
-            Assert.That(ls.Output, Does.Contain("  1 = \"\"\n   name = \"guest1\"\n"), ls.ToString());
-            Assert.That(ls.Output, Does.Contain("  2 = \"\"\n   name = \"guest2\"\n"), ls.ToString());
+            // libxl__domain_make's order: vm, then name.
+            Assert.That(ls.Output, Does.Contain("  1 = \"\"\n   vm = \"/vm/00000000-0000-4000-8000-000000000001\"\n   name = \"guest1\"\n"), ls.ToString());
+            Assert.That(ls.Output, Does.Contain("  2 = \"\"\n   vm = \"/vm/00000000-0000-4000-8000-000000000002\"\n   name = \"guest2\"\n"), ls.ToString());
             Assert.That(term.ExitCode, Is.Zero, term.ToString());
             Assert.That(stopped.ExitCode, Is.Zero, stopped.ToString());
             Assert.That(stopped.Output, Does.EndWith("xenstored: stopped\n"), stopped.ToString());

@@ -256,11 +256,13 @@ public class XenStoreCoreNodeTests
     }
 
     [Test]
-    public void ControlIsEnosysForDom0AndEaccesForGuests()
+    public void ControlIsEaccesForGuestsAndEinvalForDom0sUnknownCommands()
     {
         var f = new XsFixture();
-        XsAssert.IsError(f.Dom0.Send(XsdSockmsgType.Control, XsTestClient.Args("help")), "ENOSYS");
         XsAssert.IsError(f.Guest1.Send(XsdSockmsgType.Control, XsTestClient.Args("help")), "EACCES");
+        XsAssert.IsError(f.Dom0.Send(XsdSockmsgType.Control, XsTestClient.Args("no-such-command")), "EINVAL");
+        XsAssert.IsError(f.Dom0.Send(XsdSockmsgType.Control, "print"u8.ToArray()), "EINVAL");
+        XsAssert.IsError(f.Dom0.Send(XsdSockmsgType.Control, []), "EINVAL");
     }
 
     [Test]

@@ -61,6 +61,23 @@ public class NetifLayoutTests
     }
 
     [Test]
+    public void ExtraInfoHashLayout()
+    {
+        var hash = new NetifExtraInfo
+        {
+            Type = NetifExtraType.Hash, HashType = NetifHashType.IPv4Tcp, HashAlgorithm = NetifHashAlgorithm.Toeplitz, HashValue = 0x44332211,
+        };
+        byte[] bytes = new byte[NetifExtraInfo.Size];
+        hash.Write(bytes);
+        Assert.Multiple(() =>
+        {
+            // netif.h: |type |flags|htype| alg |LSB ---- value ---- MSB|
+            Assert.That(bytes, Is.EqualTo(new byte[] { 4, 0, 1, 1, 0x11, 0x22, 0x33, 0x44 }));
+            Assert.That(NetifExtraInfo.Read(bytes), Is.EqualTo(hash));
+        });
+    }
+
+    [Test]
     public void FlagAndStatusNumbersAreNetifHs()
     {
         Assert.Multiple(() =>
