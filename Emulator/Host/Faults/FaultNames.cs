@@ -28,8 +28,8 @@ public static class FaultNames
     /// <summary>xs_wire.h's name of <paramref name="type"/>, as XS_TRANSACTION_END.</summary>
     public static string Of(XsdSockmsgType type) => "XS_" + Snake(type.ToString()).ToUpperInvariant();
 
-    /// <summary>Every GNTST_* a fault may answer: all but GNTST_okay.</summary>
-    public static IEnumerable<GntSt> FaultStatuses => Enum.GetValues<GntSt>().Where(s => s != GntSt.Okay);
+    /// <summary>Every GNTST_* a fault may answer, in grant_table.h's order (-1 down): all but GNTST_okay.</summary>
+    public static IEnumerable<GntSt> FaultStatuses => Enum.GetValues<GntSt>().Where(s => s != GntSt.Okay).OrderByDescending(s => (short)s);
 
     /// <summary>Every request type a client sends (not WATCH_EVENT, ERROR or the invalid marker).</summary>
     public static IEnumerable<XsdSockmsgType> RequestTypes =>
