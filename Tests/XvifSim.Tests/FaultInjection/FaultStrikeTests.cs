@@ -30,9 +30,9 @@ public class FaultStrikeTests
     [Test]
     public void ACopyFaultOnXvifsTxCopyIsAnErrorResponseAndTheNeighbourKeepsWorking()
     {
-        // dom0's copies from guest1's grants are xvif1i0's TX copies (its RX
-        // copies go into guest1's grants too, but none happen before); the
-        // 3rd falls on an echo request of the first ping below.
+        // dom0's copies on guest1's grants are xvif1i0's: TX copies from
+        // them, RX copies into them. With seed 1 the 3rd is the TX copy of an
+        // echo request of the first ping below (the line says "from gref").
         using var bed = new FaultBed("gnttab-copy:dom=0,peer=1,nth=3,status=GNTST_bad_gntref");
         GuestSystem one = bed.StartGuest("guest1", 1);
         GuestSystem two = bed.StartGuest("guest2", 2);
