@@ -11,8 +11,13 @@ namespace XvifSim.Tests.FaultInjection;
 internal sealed class FaultBed : IDisposable
 {
     public FaultBed(params string[] specs)
+        : this(threaded: false, specs)
     {
-        Xen = new SimulatedXen(new ScenarioOptions(Seed: 1) { Faults = FaultPlan.Parse(specs) }, "faults");
+    }
+
+    public FaultBed(bool threaded, params string[] specs)
+    {
+        Xen = new SimulatedXen(new ScenarioOptions(Seed: 1, Threaded: threaded) { Faults = FaultPlan.Parse(specs) }, "faults");
     }
 
     public SimulatedXen Xen { get; }
