@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using XvifSim.Emulator.Domains;
+using XvifSim.Emulator.Events;
+using XvifSim.Emulator.Faults;
 using XvifSim.Emulator.Memory;
 using XvifSim.Emulator.Scheduling;
 using XvifSim.Emulator.XenStore;
@@ -20,11 +22,13 @@ public sealed class Machine : IDisposable
     private ushort _nextDomId = 1;
 
     private readonly XenStoreService? _xenStore;
+    private IFaultHooks? _faults;
 
     public Machine(IScheduler scheduler, MachineOptions? options = null)
     {
         options ??= new MachineOptions();
         Scheduler = scheduler;
+        DelayedEvents = new DelayedEvents(this);
         Console = new XenConsole(scheduler, options.ConsoleLinesPerDomain);
         Dom0 = new Domain(this, DomId.Dom0, options.Dom0, isPrivileged: true);
         _domains[0] = Dom0;
@@ -43,9 +47,34 @@ public sealed class Machine : IDisposable
 
     public Domain Dom0 { get; }
 
+    /// <summary>True if the machine runs xenstored (<see cref="MachineOptions.XenStore"/>).</summary>
+    public bool HasXenStore => _xenStore is not null;
+
     /// <summary>The store every domain reaches over its XenStore ring, and host tools over a socket.</summary>
     public XenStoreService XenStore =>
         _xenStore ?? throw new InvalidOperationException("this machine was made without xenstored (MachineOptions.XenStore)");
+
+    /// <summary>
+    /// The fault plan's hooks (grant map and copy, event sends, XenStore
+    /// requests), or null for none: then each point costs a null check.
+    /// Install before the domains it targets start, so that counting
+    /// ("the nth operation") starts from their first operation.
+    /// </summary>
+    public IFaultHooks? Faults
+    {
+        get => _faults;
+        set
+        {
+            _faults = value;
+            if (_xenStore is not null)
+            {
+                _xenStore.Core.Faults = value;
+            }
+        }
+    }
+
+    /// <summary>Event sends a fault plan held back, raised at their deadline.</summary>
+    internal DelayedEvents DelayedEvents { get; }
 
     /// <summary>Live and dying domains, in id order.</summary>
     public IReadOnlyList<Domain> Domains => [.. _domains.Values.OrderBy(d => d.Id.Value)];

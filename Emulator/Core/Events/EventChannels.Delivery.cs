@@ -1,3 +1,4 @@
+using XvifSim.Emulator.Faults;
 using XvifSim.Public;
 using XvifSim.Public.Events;
 
@@ -18,6 +19,34 @@ public sealed partial class EventChannels
     /// are about to be closed.
     /// </summary>
     public Errno Send(EvtchnPort port)
+    {
+        if (!IsValid(port))
+        {
+            return Errno.EINVAL;
+        }
+
+        // A fault plan may lose or hold back this notification (Machine.Faults);
+        // the sender is told it succeeded, as it would be of a lost interrupt.
+        if (_owner.Machine.Faults is { } faults)
+        {
+            EvtchnFault fault = faults.SendEvent(_owner, port);
+            if (fault.Action == EvtchnFaultAction.Drop)
+            {
+                return Errno.Ok;
+            }
+
+            if (fault.Action == EvtchnFaultAction.Delay)
+            {
+                _owner.Machine.DelayedEvents.Add(this, port, fault.DelayNs);
+                return Errno.Ok;
+            }
+        }
+
+        return SendUnfaulted(port);
+    }
+
+    /// <summary>EVTCHNOP_send without asking the fault plan: the send itself, and a held-back send at its deadline.</summary>
+    internal Errno SendUnfaulted(EvtchnPort port)
     {
         if (!IsValid(port))
         {

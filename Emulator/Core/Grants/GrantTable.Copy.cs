@@ -1,4 +1,5 @@
 using XvifSim.Emulator.Domains;
+using XvifSim.Emulator.Faults;
 using XvifSim.Emulator.Memory;
 using XvifSim.Public;
 using XvifSim.Public.Grants;
@@ -17,9 +18,12 @@ public sealed partial class GrantTable
 {
     public void Copy(Span<GnttabCopy> ops)
     {
+        IFaultHooks? faults = _owner.Machine.Faults;
         foreach (ref GnttabCopy op in ops)
         {
-            op.Status = CopyOne(in op);
+            // A fault plan may answer an element before anything is pinned (Machine.Faults).
+            GntSt injected = faults is null ? GntSt.Okay : faults.CopyGrant(_owner, in op);
+            op.Status = injected != GntSt.Okay ? injected : CopyOne(in op);
         }
     }
 

@@ -1,4 +1,5 @@
 using XvifSim.Emulator.Domains;
+using XvifSim.Emulator.Faults;
 using XvifSim.Emulator.Memory;
 using XvifSim.Public;
 using XvifSim.Public.Grants;
@@ -13,9 +14,12 @@ public sealed partial class GrantTable
 
     public void MapGrantRef(Span<GnttabMapGrantRef> ops)
     {
+        IFaultHooks? faults = _owner.Machine.Faults;
         foreach (ref GnttabMapGrantRef op in ops)
         {
-            op.Status = MapOne(ref op);
+            // A fault plan may answer an element before anything is looked at (Machine.Faults).
+            GntSt injected = faults is null ? GntSt.Okay : faults.MapGrant(_owner, in op);
+            op.Status = injected != GntSt.Okay ? injected : MapOne(ref op);
         }
     }
 

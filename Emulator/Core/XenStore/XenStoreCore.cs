@@ -98,6 +98,11 @@ public sealed partial class XenStoreCore
         ArgumentOutOfRangeException.ThrowIfGreaterThan(payload.Length, XsLimits.PayloadMax, nameof(payload));
 
         var request = new XsRequest(conn, type, reqId, txId);
+        if (Faults is { } faults && TryStrike(faults, request, payload))
+        {
+            return;
+        }
+
         switch (type)
         {
             case XsdSockmsgType.Read:

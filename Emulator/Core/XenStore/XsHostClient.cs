@@ -25,6 +25,9 @@ public sealed class XsHostClient : IDisposable
         _connection = core.Connect(DomId.Dom0, privileged: true, OnMessage);
     }
 
+    /// <summary>The client's connection, by which a fault plan tells its own requests from those it may strike.</summary>
+    public XsConnection Connection => _connection;
+
     /// <summary>
     /// How many times <see cref="RunTransaction"/> redoes a transaction that
     /// failed to commit with EAGAIN. libxl retries without bound; a bound

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using XvifSim.Guest.Net;
+using XvifSim.Host.Faults;
 using XvifSim.Host.Scenarios;
 using XvifSim.Host.Systems;
 using XvifSim.Host.Toolstack;
@@ -32,7 +33,7 @@ internal static class UpCommand
         traffic.AcceptOnlyFromAmong(UpSession.Ping, UpSession.Udp, UpSession.None);
         var up = new Command("up", "Boot dom0 with bridge0 and the guests of the given xl.cfg files, run traffic between them, report.")
         {
-            files, traffic, seed, threaded, output,
+            files, traffic, seed, threaded, output, FaultOption.Option,
         };
         up.SetAction(result =>
         {
@@ -67,12 +68,12 @@ internal static class UpCommand
                 return 2;
             }
 
-            if (!XvifSimCommand.PrepareCaptures(result.GetValue(output)!))
+            if (!FaultOption.TryGetPlan(result, "up", out FaultPlan? faults) || !XvifSimCommand.PrepareCaptures(result.GetValue(output)!))
             {
                 return 2;
             }
 
-            var options = new ScenarioOptions(result.GetValue(seed), result.GetValue(threaded)) { CaptureDirectory = result.GetValue(output) };
+            var options = new ScenarioOptions(result.GetValue(seed), result.GetValue(threaded)) { CaptureDirectory = result.GetValue(output), Faults = faults };
             return UpSession.Run(guests, result.GetValue(traffic)!, options);
         });
         return up;

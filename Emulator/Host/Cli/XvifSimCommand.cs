@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using XvifSim.Host.Faults;
 using XvifSim.Host.Scenarios;
 
 namespace XvifSim.Host.Cli;
@@ -64,7 +65,7 @@ public static class XvifSimCommand
                 return seconds;
             },
         };
-        var run = new Command("run", "Run one scenario and check its expectation.") { scenarioName, Seed, Threaded, Out, duration };
+        var run = new Command("run", "Run one scenario and check its expectation.") { scenarioName, Seed, Threaded, Out, duration, FaultOption.Option };
         run.SetAction(result =>
         {
             string name = result.GetValue(scenarioName) ?? ScenarioCatalog.Default.Name;
@@ -75,7 +76,7 @@ public static class XvifSimCommand
                 return 2;
             }
 
-            if (!PrepareCaptures(result.GetValue(Out)!))
+            if (!FaultOption.TryGetPlan(result, "run", out FaultPlan? faults) || !PrepareCaptures(result.GetValue(Out)!))
             {
                 return 2;
             }
@@ -83,6 +84,7 @@ public static class XvifSimCommand
             var options = new ScenarioOptions(result.GetValue(Seed), result.GetValue(Threaded))
             {
                 CaptureDirectory = result.GetValue(Out),
+                Faults = faults,
                 Duration = result.GetValue(duration) is double seconds ? TimeSpan.FromSeconds(seconds) : null,
             };
             return scenario.Run(options, Console.Out).Passed ? 0 : 1;

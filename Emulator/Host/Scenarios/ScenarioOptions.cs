@@ -1,4 +1,5 @@
 using XvifSim.Emulator.Scheduling;
+using XvifSim.Host.Faults;
 
 namespace XvifSim.Host.Scenarios;
 
@@ -14,6 +15,12 @@ public sealed record ScenarioOptions(int Seed = 1, bool Threaded = false)
     /// it: ping honours it; the others ignore it.
     /// </summary>
     public TimeSpan? Duration { get; init; }
+
+    /// <summary>
+    /// Faults to inject, installed before dom0 boots (see <see cref="FaultPlan"/>
+    /// for the spec syntax); null or an empty plan injects none.
+    /// </summary>
+    public FaultPlan? Faults { get; init; }
 
     public IScheduler CreateScheduler() => Threaded ? new ThreadedScheduler() : new DeterministicScheduler(Seed);
 

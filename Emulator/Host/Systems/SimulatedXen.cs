@@ -4,6 +4,7 @@ using XvifSim.Emulator.Domains;
 using XvifSim.Emulator.XenStore;
 using XvifSim.Guest.Net;
 using XvifSim.Host.Captures;
+using XvifSim.Host.Faults;
 using XvifSim.Host.Scenarios;
 using XvifSim.Host.Toolstack;
 using XvifSim.Public;
@@ -37,6 +38,12 @@ public sealed class SimulatedXen : IDisposable
     {
         Options = options;
         Machine = new Machine(options.CreateScheduler(), new MachineOptions { Dom0 = new DomainConfig("Domain-0") { RamPages = Dom0RamPages } });
+        if (options.Faults is { Specs.Count: > 0 } plan)
+        {
+            // Before anything runs, so that "the nth operation" counts from the first.
+            Faults = new FaultInjector(Machine, plan, _toolstackLog.Add);
+        }
+
         Store = new XsHostClient(Machine.XenStore.Core);
         DomainDirectories.WriteDom0(Store);
         Dom0 = new Dom0System(Machine.Dom0, Dom0Address, xvif ?? new XvifOptions());
@@ -49,7 +56,8 @@ public sealed class SimulatedXen : IDisposable
         _seen.Add(("dom0", Dom0.Bridge.Local));
         Track("dom0", Dom0.Kernel.Interfaces);
 
-        Libxl = new Libxl(Machine, Store, new VifBridgeScript(Dom0, Machine.Scheduler), _toolstackLog.Add);
+        IHotplugScript hotplug = new VifBridgeScript(Dom0, Machine.Scheduler);
+        Libxl = new Libxl(Machine, Store, Faults?.Wrap(hotplug) ?? hotplug, _toolstackLog.Add);
         Dom0.Boot();
         if (!Machine.Scheduler.RunUntil(() => Dom0.Booted, TimeSpan.FromSeconds(10)))
         {
@@ -70,6 +78,12 @@ public sealed class SimulatedXen : IDisposable
     public Libxl Libxl { get; }
 
     public CaptureSession? Captures { get; }
+
+    /// <summary>The toolstack's log so far: libxl's lines, hotplug results and injected hotplug faults.</summary>
+    public IReadOnlyList<string> ToolstackLog => _toolstackLog;
+
+    /// <summary>The fault plan at work (<see cref="ScenarioOptions.Faults"/>), or null when it injects none.</summary>
+    public FaultInjector? Faults { get; }
 
     public IReadOnlyList<GuestSystem> Guests => _guests;
 
@@ -188,6 +202,7 @@ public sealed class SimulatedXen : IDisposable
     public void Dispose()
     {
         Captures?.Dispose();
+        Faults?.Dispose();
         Store.Dispose();
         Machine.Dispose();
     }
