@@ -11,25 +11,26 @@ public sealed partial class XvifInstance
 {
     /// <summary>
     /// Makes the vif of <paramref name="device"/>, or returns null having
-    /// logged why. Nothing is written to the store and no interface is left
-    /// attached when it fails before the keys are written, so a retry (the
-    /// bus probes again on the next change under <c>backend</c>) starts clean.
+    /// logged why through <paramref name="log"/>. Nothing is written to the
+    /// store and no interface is left attached when it fails before the keys
+    /// are written, so a retry (the bus probes again on the next change under
+    /// <c>backend</c>) starts clean.
     /// </summary>
     internal static async Task<XvifInstance?> CreateAsync(
-        GuestKernel kernel, XenbusDevice device, XvifOptions options, Func<DomId, ulong, bool> isAttached)
+        GuestKernel kernel, XenbusDevice device, XvifOptions options, Func<DomId, ulong, bool> isAttached, Action<string> log)
     {
         string node = device.NodeName;
         XsResult<ulong> domid = await device.ReadULongAsync("frontend-id");
         if (!domid.IsOk || domid.Value >= DomId.FirstReserved)
         {
-            kernel.Log($"xvif: can't read {node}/frontend-id: {(int)(domid.IsOk ? Errno.EINVAL : domid.Error)}");
+            log($"xvif: can't read {node}/frontend-id: {(int)(domid.IsOk ? Errno.EINVAL : domid.Error)}");
             return null;
         }
 
         XsResult<ulong> handle = await device.ReadULongAsync("handle");
         if (!handle.IsOk)
         {
-            kernel.Log($"xvif: can't read {node}/handle: {(int)handle.Error}");
+            log($"xvif: can't read {node}/handle: {(int)handle.Error}");
             return null;
         }
 
@@ -40,19 +41,27 @@ public sealed partial class XvifInstance
             return null;
         }
 
-        string name = $"xvif{domid.Value}i{handle.Value}";
+        // NetBSD always names the interface xvif<domid>i<handle>. A toolstack
+        // that was given vifname= writes it to the backend directory
+        // (libxl__device_nic_add), and on Linux the hotplug script renames
+        // the interface to it (vif-common.sh); NetBSD cannot rename an
+        // interface, so the name is taken here, where the interface is made.
+        // The directory is dom0's (the guest may only read it), so the value
+        // is the toolstack's; one that is no interface name is not used.
+        XsResult<string> configured = await device.Store.ReadAsync($"{node}/vifname");
+        string name = configured.IsOk && IsInterfaceName(configured.Value!) ? configured.Value! : $"xvif{domid.Value}i{handle.Value}";
 
         // The guest's MAC from the backend directory, as NetBSD reads it (libxl writes it in both).
         XsResult<string> macText = await device.Store.ReadAsync($"{node}/mac");
         if (!macText.IsOk)
         {
-            kernel.Log($"{name}: can't read {node}/mac: {(int)macText.Error}");
+            log($"{name}: can't read {node}/mac: {(int)macText.Error}");
             return null;
         }
 
         if (!XvifMac.TryParse(macText.Value!, out MacAddress guestMac))
         {
-            kernel.Log($"{name}: {macText.Value} is not a valid mac address");
+            log($"{name}: {macText.Value} is not a valid mac address");
             return null;
         }
 
@@ -73,13 +82,17 @@ public sealed partial class XvifInstance
         Errno switched = await device.SwitchStateAsync(XenbusState.InitWait);
         if (switched != Errno.Ok)
         {
-            kernel.Log($"failed to switch state on {node}: {(int)switched}");
+            log($"failed to switch state on {node}: {(int)switched}");
             kernel.Interfaces.Detach(vif.Interface);
             return null;
         }
 
         return vif;
     }
+
+    /// <summary>An interface name NetBSD's ifconfig takes: 1 to 15 characters (IFNAMSIZ 16 with the NUL), printable ASCII, no '/' or space.</summary>
+    internal static bool IsInterfaceName(string name) =>
+        name.Length is > 0 and < 16 && name.All(c => c is > ' ' and < (char)0x7f and not '/');
 
     /// <summary>
     /// One transaction in the backend directory, in NetBSD's order: vifname,

@@ -92,8 +92,8 @@ public sealed class SimulatedXen : IDisposable
             string state = $"{Libxl.BackendPath(domain.Id, handle)}/state";
             if (Machine.Scheduler.RunUntil(() => ReadKey(state) == "2", TimeSpan.FromSeconds(5)))
             {
-                HotplugResult result = Libxl.RunHotplug(domain.Id, handle);
-                _toolstackLog.Add(result.Message);
+                // RunHotplug logs the script's outcome itself.
+                Libxl.RunHotplug(domain.Id, handle);
             }
             else
             {
@@ -102,6 +102,7 @@ public sealed class SimulatedXen : IDisposable
         }
 
         guest.Boot();
+        ThrowIfCaptureFailed();
         return guest;
     }
 
@@ -111,7 +112,23 @@ public sealed class SimulatedXen : IDisposable
         DomId id = guest.Kernel.DomId;
         string back = $"{Libxl.BackendPath(id, 0)}/state";
         string front = $"{Libxl.FrontendPath(id, 0)}/state";
-        return Machine.Scheduler.RunUntil(() => ReadKey(back) == "4" && ReadKey(front) == "4" && guest.Ip is not null && guest.Xennet0?.IsRunning == true, limit);
+        bool connected = Machine.Scheduler.RunUntil(() => ReadKey(back) == "4" && ReadKey(front) == "4" && guest.Ip is not null && guest.Xennet0?.IsRunning == true, limit);
+        ThrowIfCaptureFailed();
+        return connected;
+    }
+
+    /// <summary>
+    /// Stops the run, on the host's thread, once an interface's capture file
+    /// could not be created (the tap that found it runs on a vCPU, where a
+    /// throw would crash that domain instead): every frame is captured, or
+    /// the run does not go on.
+    /// </summary>
+    public void ThrowIfCaptureFailed()
+    {
+        if (Captures?.Failure is { } failure)
+        {
+            throw failure;
+        }
     }
 
     /// <summary>
@@ -159,6 +176,7 @@ public sealed class SimulatedXen : IDisposable
     /// <summary>Prints each domain's kernel log, the toolstack's log, and the interface table.</summary>
     public void Report(TextWriter output)
     {
+        ThrowIfCaptureFailed();
         foreach (IGrouping<DomId, ConsoleLine> domain in Machine.Console.Lines.GroupBy(l => l.Domain).OrderBy(g => g.Key.Value))
         {
             output.WriteLine($"--- {domain.First().DomainName} kernel log");
