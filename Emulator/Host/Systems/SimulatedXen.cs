@@ -169,7 +169,8 @@ public sealed class SimulatedXen : IDisposable
     /// <summary>
     /// Every interface any domain attached during the run, in order, including
     /// those since detached (a destroyed guest's vif still has a line in the
-    /// summary; a re-attached one has a line per attachment).
+    /// summary); a re-attached one is here once per attachment, and the
+    /// summary adds them up into one line.
     /// </summary>
     public IReadOnlyList<(string Domain, NetworkInterface Iface)> Interfaces() => _seen;
 
@@ -192,9 +193,8 @@ public sealed class SimulatedXen : IDisposable
             output.WriteLine(line);
         }
 
-        output.WriteLine("--- interfaces");
-        InterfaceSummary.Write(output, Interfaces(), (domain, iface) =>
-            Captures is null ? null : Path.Combine(Captures.Directory, $"{domain}.{iface}.pcap"));
+        output.WriteLine(Captures is null ? "--- interfaces (no captures)" : $"--- interfaces (captures in {Captures.Directory})");
+        InterfaceSummary.Write(output, Interfaces(), (domain, iface) => Captures is null ? null : $"{domain}.{iface}.pcap");
     }
 
     public void Dispose()
