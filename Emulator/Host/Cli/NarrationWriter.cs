@@ -85,7 +85,15 @@ internal sealed class NarrationWriter(TextWriter? plain) : TextWriter
         }
         else
         {
-            AnsiConsole.Write(new Text(line + "\n"));
+            // One call per terminal row: Spectre clears the live line and
+            // prints above it one row at a time, and the row a long line
+            // wrapped onto was left holding the bar's tail. A row one short of
+            // the width also keeps the terminal from wrapping on its own.
+            int width = Math.Max(20, AnsiConsole.Profile.Width - 1);
+            for (int start = 0; start == 0 || start < line.Length; start += width)
+            {
+                AnsiConsole.Write(new Text(line.Substring(start, Math.Min(width, line.Length - start)) + "\n"));
+            }
         }
     }
 }
