@@ -56,6 +56,20 @@ public static class XvifSimCommand
             Console.Error.WriteLine($"{CliUsage.Prefix(command)}: {e.Message}; the run stopped");
             return BadInput;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Not the user's input and not a check: an environment problem
+            // (libpcap missing) or a fault in XvifSim itself. One line for the
+            // user; the stack for whoever sets XVIFSIM_DEBUG to chase it.
+            Console.Out.Flush();
+            Console.Error.WriteLine($"{CliUsage.Prefix(command)}: {e.Message} ({e.GetType().Name}; XVIFSIM_DEBUG=1 shows where)");
+            if (Environment.GetEnvironmentVariable("XVIFSIM_DEBUG") is "1")
+            {
+                Console.Error.WriteLine(e);
+            }
+
+            return CheckFailed;
+        }
     }
 
     public static RootCommand Create()

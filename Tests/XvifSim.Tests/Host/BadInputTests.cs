@@ -166,6 +166,45 @@ public partial class BadInputTests
         });
     }
 
+    /// <summary>The bad inputs of issue 12, each as a user types it (after ./run-sim.sh), for the program run as its own process.</summary>
+    private static IEnumerable<string[]> IssueInputs()
+    {
+        yield return ["run", "ping", "--seed", "abc"];
+        yield return ["run", "ping", "--duration", "0"];
+        yield return ["run", "ping", "--bogus"];
+        yield return ["run", "ping", "extra"];
+        yield return ["run", "udp-stream", "--duration", "5"];
+        yield return ["run", "ping", "--out", "/etc/passwd/captures"];
+        yield return ["all", "--out", "/etc/passwd/captures"];
+        yield return ["all", "--seed", "x"];
+        yield return ["run", "replay", "--input", "/etc/passwd"];
+        yield return ["up"];
+        yield return ["up", "/etc/hostname", "--traffic", "bogus"];
+        yield return ["up", "/nonexistent/g.cfg", "--duration", "5"];
+        yield return ["up", "/nonexistent/g.cfg"];
+        yield return ["xenstored", "--socket", "/tmp/" + new string('x', 120)];
+        yield return ["xenstored", "--socket", "/nonexistent/folder/xs.sock"];
+        yield return ["soak", "--seconds", "0"];
+    }
+
+    /// <summary>The same discipline from the real program, Program.cs and all, as its own process: exit 2, no stack frame, no unhandled exception.</summary>
+    [TestCaseSource(nameof(IssueInputs))]
+    public void TheProgramItselfAnswersBadInputWithExit2AndNoStackTrace(string[] args)
+    {
+        string dll = Path.Combine(TestContext.CurrentContext.TestDirectory, "xvifsim.dll");
+        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        XvifSim.Tests.Outside.ProcessResult result = XvifSim.Tests.Outside.ExternalProcess.Run(dotnet, [dll, .. args]);
+        string[] lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+            Assert.That(StackFrame().IsMatch(result.Output + result.Error), Is.False, result.ToString());
+            Assert.That(result.Error, Does.Not.Contain("Unhandled exception"));
+            Assert.That(lines[^2], Does.StartWith($"xvifsim {args[0]}: "));
+            Assert.That(lines[^1], Does.StartWith($"usage: ./run-sim.sh {args[0]}"));
+        });
+    }
+
     /// <summary>Runs chattr (e2fsprogs) on <paramref name="path"/>; false where it is missing or the filesystem refuses.</summary>
     private static bool Chattr(string flag, string path)
     {
