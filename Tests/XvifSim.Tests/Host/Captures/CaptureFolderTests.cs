@@ -60,6 +60,28 @@ public class CaptureFolderTests
         });
     }
 
+    /// <summary>
+    /// A folder where an interface's file cannot be made (a directory holds
+    /// its name): the folder passes the checks before the run, the run stops
+    /// when the tap's failure reaches the host's thread, exit 2 with the path.
+    /// </summary>
+    [Test]
+    public void ACaptureFileThatCannotBeMadeMidRunStopsItWithThePathAndExit2()
+    {
+        string blocked = Path.Combine(_dir, "ping", "guest1.xennet0.pcap");
+        Directory.CreateDirectory(blocked);
+
+        (int exit, string output, string error) = XvifSimCli.Invoke("run", "ping", "--out", _dir);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2), error);
+            Assert.That(error, Does.Contain($"xvifsim run: cannot create the capture file {blocked}: "));
+            Assert.That(error, Does.Contain("; the run stopped"));
+            Assert.That(error, Does.Not.Contain("   at "));
+            Assert.That(output, Does.Not.Contain("ping: PASS").And.Not.Contain("PING"), "stopped before the traffic");
+        });
+    }
+
     [Test]
     public void CountFramesCountsTheRecordsOfEveryPcap()
     {
