@@ -21,7 +21,10 @@ Usage: ./run-sim.sh [command] [options]
   list                  list the scenarios, one line each
   run <scenario> [...]  run one scenario (options: see `./run-sim.sh run --help`)
   <scenario> [...]      shorthand for `run <scenario>`
-  all                   run every scenario; fails if any fails
+  all [--seed N] [--threaded] [--out DIR]
+                        run every scenario, then a table of result, time and
+                        frames; fails if any fails
+                        (exit codes: 0 passed, 1 a check failed, 2 bad input)
   up <guest.cfg>... [--traffic ping|udp|none] [--seed N] [--out DIR] [--threaded]
                         boot dom0 with bridge0 and your own guests from their
                         xl.cfg files, run traffic between them, report

@@ -20,6 +20,9 @@ namespace XvifSim.Backend;
 /// fail path frees the instance without unlinking it, so its retry returns
 /// EEXIST): the instance is only recorded once it is made, so the bus's retry
 /// on the next <c>backend</c> change succeeds once the toolstack fixes the key.
+/// That retry runs on every change under <c>backend</c>, so a create that
+/// fails again for the same reason does not log it again: each reason is
+/// logged once per node until the create succeeds or the node goes.
 /// </para>
 /// </summary>
 public sealed class XvifDriver : IXenbusDriver
@@ -27,6 +30,9 @@ public sealed class XvifDriver : IXenbusDriver
     private readonly GuestKernel _kernel;
     private readonly XenbusBus _bus;
     private readonly Dictionary<string, XvifInstance> _instances = new(StringComparer.Ordinal);
+
+    /// <summary>Per backend node whose create failed, the reason last logged.</summary>
+    private readonly Dictionary<string, string> _lastFailure = new(StringComparer.Ordinal);
 
     /// <summary>Dom0 makes one and registers it: <c>bus.Register(new XvifDriver(dom0, bus, options))</c>.</summary>
     public XvifDriver(GuestKernel kernel, XenbusBus bus, XvifOptions? options = null)
@@ -45,13 +51,22 @@ public sealed class XvifDriver : IXenbusDriver
 
     public async Task<bool> AttachAsync(XenbusDevice device)
     {
-        XvifInstance? vif = await XvifInstance.CreateAsync(_kernel, device, Options, IsAttached);
+        string node = device.NodeName;
+        XvifInstance? vif = await XvifInstance.CreateAsync(_kernel, device, Options, IsAttached, message =>
+        {
+            if (!_lastFailure.TryGetValue(node, out string? last) || last != message)
+            {
+                _lastFailure[node] = message;
+                _kernel.Log(message);
+            }
+        });
         if (vif is null)
         {
             return false;
         }
 
-        _instances[device.NodeName] = vif;
+        _lastFailure.Remove(node);
+        _instances[node] = vif;
         return true;
     }
 
@@ -75,6 +90,7 @@ public sealed class XvifDriver : IXenbusDriver
 
     public Task DetachAsync(XenbusDevice device)
     {
+        _lastFailure.Remove(device.NodeName);
         if (_instances.Remove(device.NodeName, out XvifInstance? vif))
         {
             vif.Detach();

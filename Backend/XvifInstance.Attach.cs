@@ -11,25 +11,26 @@ public sealed partial class XvifInstance
 {
     /// <summary>
     /// Makes the vif of <paramref name="device"/>, or returns null having
-    /// logged why. Nothing is written to the store and no interface is left
-    /// attached when it fails before the keys are written, so a retry (the
-    /// bus probes again on the next change under <c>backend</c>) starts clean.
+    /// logged why through <paramref name="log"/>. Nothing is written to the
+    /// store and no interface is left attached when it fails before the keys
+    /// are written, so a retry (the bus probes again on the next change under
+    /// <c>backend</c>) starts clean.
     /// </summary>
     internal static async Task<XvifInstance?> CreateAsync(
-        GuestKernel kernel, XenbusDevice device, XvifOptions options, Func<DomId, ulong, bool> isAttached)
+        GuestKernel kernel, XenbusDevice device, XvifOptions options, Func<DomId, ulong, bool> isAttached, Action<string> log)
     {
         string node = device.NodeName;
         XsResult<ulong> domid = await device.ReadULongAsync("frontend-id");
         if (!domid.IsOk || domid.Value >= DomId.FirstReserved)
         {
-            kernel.Log($"xvif: can't read {node}/frontend-id: {(int)(domid.IsOk ? Errno.EINVAL : domid.Error)}");
+            log($"xvif: can't read {node}/frontend-id: {(int)(domid.IsOk ? Errno.EINVAL : domid.Error)}");
             return null;
         }
 
         XsResult<ulong> handle = await device.ReadULongAsync("handle");
         if (!handle.IsOk)
         {
-            kernel.Log($"xvif: can't read {node}/handle: {(int)handle.Error}");
+            log($"xvif: can't read {node}/handle: {(int)handle.Error}");
             return null;
         }
 
@@ -46,13 +47,13 @@ public sealed partial class XvifInstance
         XsResult<string> macText = await device.Store.ReadAsync($"{node}/mac");
         if (!macText.IsOk)
         {
-            kernel.Log($"{name}: can't read {node}/mac: {(int)macText.Error}");
+            log($"{name}: can't read {node}/mac: {(int)macText.Error}");
             return null;
         }
 
         if (!XvifMac.TryParse(macText.Value!, out MacAddress guestMac))
         {
-            kernel.Log($"{name}: {macText.Value} is not a valid mac address");
+            log($"{name}: {macText.Value} is not a valid mac address");
             return null;
         }
 
@@ -73,7 +74,7 @@ public sealed partial class XvifInstance
         Errno switched = await device.SwitchStateAsync(XenbusState.InitWait);
         if (switched != Errno.Ok)
         {
-            kernel.Log($"failed to switch state on {node}: {(int)switched}");
+            log($"failed to switch state on {node}: {(int)switched}");
             kernel.Interfaces.Detach(vif.Interface);
             return null;
         }

@@ -1,3 +1,3 @@
 using XvifSim.Host.Cli;
 
-return XvifSimCommand.Create().Parse(args).Invoke();
+return XvifSimCommand.Run(args);

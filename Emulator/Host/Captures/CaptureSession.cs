@@ -30,13 +30,29 @@ public sealed class CaptureSession : IDisposable
         RequireLibpcap();
         Directory = directory;
         _clock = clock;
-        System.IO.Directory.CreateDirectory(directory);
-        // A 1 MiB buffer: every frame that crosses an interface lands here, and
-        // FileStream's default 4 KiB would mean a write(2) every few dozen frames.
-        _all = new PcapngWriter(new FileStream(System.IO.Path.Combine(directory, "all.pcapng"), FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1 << 20), "XvifSim");
+        string all = System.IO.Path.Combine(directory, "all.pcapng");
+        try
+        {
+            System.IO.Directory.CreateDirectory(directory);
+
+            // A 1 MiB buffer: every frame that crosses an interface lands here, and
+            // FileStream's default 4 KiB would mean a write(2) every few dozen frames.
+            _all = new PcapngWriter(new FileStream(all, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1 << 20), "XvifSim");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CaptureFileException(all, e.Message, e);
+        }
     }
 
     public string Directory { get; }
+
+    /// <summary>
+    /// The first interface capture file that could not be created; null while
+    /// every file could be. That interface is not captured, and whoever drives
+    /// the run throws this on its own thread to stop the run.
+    /// </summary>
+    public CaptureFileException? Failure { get; private set; }
 
     /// <summary>The per-interface files written so far, with their frame counts.</summary>
     public IReadOnlyList<(string Name, string Path, long Frames)> Files =>
@@ -52,7 +68,19 @@ public sealed class CaptureSession : IDisposable
             return;
         }
 
-        var file = new PcapFileTap(System.IO.Path.Combine(Directory, $"{domain}.{iface.Name}.pcap"), _clock);
+        string path = System.IO.Path.Combine(Directory, $"{domain}.{iface.Name}.pcap");
+        PcapFileTap file;
+        try
+        {
+            file = new PcapFileTap(path, _clock);
+        }
+        catch (IOException e)
+        {
+            // Attach runs on the vCPU that attached the interface: a throw would crash that domain, not stop the run.
+            Failure ??= new CaptureFileException(path, e.Message, e);
+            return;
+        }
+
         Span<byte> mac = stackalloc byte[6];
         iface.Mac.CopyTo(mac);
         uint id = _all.AddInterface(name, description, mac, 65535);

@@ -14,18 +14,10 @@ internal static class FaultOption
     };
 
     /// <summary>
-    /// The plan of every --fault given, or false after printing
+    /// The plan of every --fault given, and null; or, for the first bad one,
     /// <c>xvifsim &lt;command&gt;: --fault '&lt;spec&gt;': &lt;what is wrong&gt;</c>
-    /// for the first bad one (the caller exits 2).
+    /// and the usage line on stderr, and the exit code for bad input.
     /// </summary>
-    public static bool TryGetPlan(ParseResult result, string command, out FaultPlan? plan)
-    {
-        if (FaultPlan.TryParse(result.GetValue(Option) ?? [], out plan, out string? error))
-        {
-            return true;
-        }
-
-        Console.Error.WriteLine($"xvifsim {command}: --fault {error}");
-        return false;
-    }
+    public static int? Check(Command command, ParseResult result, out FaultPlan? plan) =>
+        FaultPlan.TryParse(result.GetValue(Option) ?? [], out plan, out string? error) ? null : CliUsage.Fail(command, $"--fault {error}");
 }

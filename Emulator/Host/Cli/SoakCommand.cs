@@ -13,8 +13,8 @@ internal static class SoakCommand
 {
     public static Command Create(Option<int> seed)
     {
-        var guests = new Option<int>("--guests") { Description = "Guests on bridge0 (1 to 200).", DefaultValueFactory = _ => 64 };
-        var seconds = new Option<double>("--seconds") { Description = "Seconds of traffic and random events (scheduler time).", DefaultValueFactory = _ => 60 };
+        var guests = new Option<int>("--guests") { Description = "Guests on bridge0 (1 to 200).", HelpName = "N", DefaultValueFactory = _ => 64 };
+        var seconds = new Option<double>("--seconds") { Description = "Seconds of traffic and random events (scheduler time).", HelpName = "S", DefaultValueFactory = _ => 60 };
         var deterministic = new Option<bool>("--deterministic") { Description = "Use the deterministic scheduler (default: threaded)." };
         var command = new Command("soak", "Soak: many guests, mixed traffic, random attach/detach/suspend; nothing may be left held.") { guests, seconds, deterministic, seed };
         command.SetAction(result =>
@@ -23,13 +23,18 @@ internal static class SoakCommand
             double s = result.GetValue(seconds);
             if (n is < 1 or > 200 || !(s is > 0 and <= 86_400))
             {
-                Console.Error.WriteLine("xvifsim soak: --guests must be 1 to 200 and --seconds above 0 and at most 86400");
-                return 2;
+                return CliUsage.Fail(command, "--guests must be 1 to 200 and --seconds above 0 and at most 86400");
             }
 
-            SoakReport report = SoakRun.Run(new SoakOptions(n, s, !result.GetValue(deterministic), result.GetValue(seed)), Console.Out);
-            report.Write(Console.Out);
-            return report.Passed ? 0 : 1;
+            // The soak narrates only its events, so a long one is quiet: the display, or a status line every few seconds, shows it runs.
+            return TerminalProgress.Run("soak", 1, progress =>
+            {
+                progress.Begin($"{n} guests, {s} s");
+                SoakReport report = SoakRun.Run(new SoakOptions(n, s, !result.GetValue(deterministic), result.GetValue(seed)), progress.Output);
+                report.Write(progress.Output);
+                progress.End();
+                return report.Passed ? 0 : XvifSimCommand.CheckFailed;
+            });
         });
         return command;
     }

@@ -1,23 +1,19 @@
 using System.CommandLine;
-using XvifSim.Guest.Net;
 using XvifSim.Host.Faults;
 using XvifSim.Host.Scenarios;
-using XvifSim.Host.Systems;
 using XvifSim.Host.Toolstack;
 
 namespace XvifSim.Host.Cli;
 
 /// <summary>
 /// `xvifsim up &lt;guest.cfg&gt;... [--traffic ping|udp|none]`: a user's own
-/// guests from their xl.cfg files. Every file is read and checked before
-/// anything boots, and every problem in every file is printed, so one run
-/// shows all there is to fix.
+/// guests from their xl.cfg files. Every file is read and checked, and the
+/// guests checked against each other and this host (<see cref="GuestPlanner"/>),
+/// before anything boots; every problem in every file is printed as
+/// <c>file:line: message</c>, so one run shows all there is to fix.
 /// </summary>
 internal static class UpCommand
 {
-    /// <summary>bridge0's subnet, 10.0.0.0/24, where dom0 is 10.0.0.1 and guests are numbered from .2.</summary>
-    private const int PrefixLength = 24;
-
     public static Command Create(Option<int> seed, Option<bool> threaded, Option<string> output)
     {
         var files = new Argument<string[]>("guest.cfg")
@@ -25,9 +21,19 @@ internal static class UpCommand
             Description = "xl.cfg files, one guest each (keys: name, memory, vif); vif 0 gets ip= if set, else 10.0.0.2, .3, ... in order.",
             Arity = ArgumentArity.OneOrMore,
         };
+
+        // An option `up` does not have (say --duration) would otherwise be taken as one more file, and its value too.
+        files.Validators.Add(result =>
+        {
+            foreach (string token in result.Tokens.Select(t => t.Value).Where(v => v.StartsWith('-')))
+            {
+                result.AddError($"unknown option '{token}'");
+            }
+        });
         var traffic = new Option<string>("--traffic")
         {
             Description = "What the guests do once connected: ping (each pings dom0 and every other guest), udp (a short echo exchange with each), none.",
+            HelpName = "ping|udp|none",
             DefaultValueFactory = _ => UpSession.Ping,
         };
         traffic.AcceptOnlyFromAmong(UpSession.Ping, UpSession.Udp, UpSession.None);
@@ -37,10 +43,12 @@ internal static class UpCommand
         };
         up.SetAction(result =>
         {
+            XvifSimCommand.NoteSeedIgnored(up, result);
+
             // One source for the MACs libxl makes up, so a seed gives the same guests every run.
             var random = new Random(result.GetValue(seed));
             var errors = new List<XlConfigDiagnostic>();
-            var loaded = new List<(string File, GuestConfig Config)>();
+            var loaded = new List<(string File, XlConfigResult Parsed)>();
             foreach (string file in result.GetValue(files)!)
             {
                 XlConfigResult parsed = XlConfigParser.Load(file, random);
@@ -50,13 +58,13 @@ internal static class UpCommand
                 }
 
                 errors.AddRange(parsed.Errors);
-                if (parsed.Config is GuestConfig config)
+                if (parsed.Succeeded)
                 {
-                    loaded.Add((file, config));
+                    loaded.Add((file, parsed));
                 }
             }
 
-            List<UpGuest> guests = Plan(loaded, errors);
+            List<PlannedGuest> guests = GuestPlanner.Plan(loaded, errors);
             if (errors.Count > 0)
             {
                 foreach (XlConfigDiagnostic error in errors)
@@ -64,101 +72,18 @@ internal static class UpCommand
                     Console.Error.WriteLine(error);
                 }
 
-                Console.Error.WriteLine($"xvifsim up: {errors.Count} error{(errors.Count == 1 ? "" : "s")} in the guest configurations; nothing was started");
-                return 2;
+                return CliUsage.Fail(up, $"{errors.Count} error{(errors.Count == 1 ? "" : "s")} in the guest configurations; nothing was started");
             }
 
-            if (!FaultOption.TryGetPlan(result, "up", out FaultPlan? faults) || !XvifSimCommand.PrepareCaptures(result.GetValue(output)!))
+            string root = result.GetValue(output)!;
+            if (FaultOption.Check(up, result, out FaultPlan? faults) ?? XvifSimCommand.PrepareCaptures(up, root, [UpSession.CaptureFolder]) is int bad)
             {
-                return 2;
+                return bad;
             }
 
-            var options = new ScenarioOptions(result.GetValue(seed), result.GetValue(threaded)) { CaptureDirectory = result.GetValue(output), Faults = faults };
+            var options = new ScenarioOptions(result.GetValue(seed), result.GetValue(threaded)) { CaptureDirectory = root, Faults = faults };
             return UpSession.Run(guests, result.GetValue(traffic)!, options);
         });
         return up;
-    }
-
-    /// <summary>
-    /// Checks what the parser cannot, because it needs all the guests or this
-    /// host: unique names, vifs on the one bridge dom0 has, and addresses on
-    /// bridge0's subnet that nobody else holds; then numbers the rest.
-    /// </summary>
-    private static List<UpGuest> Plan(List<(string File, GuestConfig Config)> loaded, List<XlConfigDiagnostic> errors)
-    {
-        var nameFiles = new Dictionary<string, string>(StringComparer.Ordinal);
-        var taken = new HashSet<IPv4Address> { SimulatedXen.Dom0Address };
-        var chosen = new IPv4Address?[loaded.Count];
-        for (int i = 0; i < loaded.Count; i++)
-        {
-            (string file, GuestConfig config) = loaded[i];
-            void Error(string message) => errors.Add(new XlConfigDiagnostic(file, null, message));
-            if (!nameFiles.TryAdd(config.Name, file))
-            {
-                Error($"name '{config.Name}' is already used by {nameFiles[config.Name]}");
-            }
-
-            for (int handle = 0; handle < config.Vifs.Count; handle++)
-            {
-                if (config.Vifs[handle].Bridge != VifSpec.DefaultBridge)
-                {
-                    Error($"vif {handle}: bridge '{config.Vifs[handle].Bridge}' does not exist: dom0 here has only {VifSpec.DefaultBridge}");
-                }
-            }
-
-            // xl allows several addresses; the guest's xennet0 takes the first.
-            if (config.Vifs.Count > 0 && config.Vifs[0].Ip?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0] is string ip)
-            {
-                if (!IPv4Address.TryParse(ip, out IPv4Address address) || !OnBridge(address))
-                {
-                    Error($"vif 0: ip '{ip}' is not a host address in {VifSpec.DefaultBridge}'s subnet {Subnet}/{PrefixLength}");
-                }
-                else if (!taken.Add(address))
-                {
-                    Error($"vif 0: ip '{ip}' is already taken ({(address == SimulatedXen.Dom0Address ? "dom0's bridge0" : "by another guest")})");
-                }
-                else
-                {
-                    chosen[i] = address;
-                }
-            }
-        }
-
-        var guests = new List<UpGuest>();
-        uint next = Subnet.Value + 2;
-        for (int i = 0; i < loaded.Count; i++)
-        {
-            (string file, GuestConfig config) = loaded[i];
-            IPv4Address? address = chosen[i];
-            if (address is null && config.Vifs.Count > 0)
-            {
-                while (taken.Contains(new IPv4Address(next)))
-                {
-                    next++;
-                }
-
-                if (!OnBridge(new IPv4Address(next)))
-                {
-                    errors.Add(new XlConfigDiagnostic(file, null, $"no address left for {config.Name} in {Subnet}/{PrefixLength}"));
-                    continue;
-                }
-
-                address = new IPv4Address(next);
-                taken.Add(address.Value);
-            }
-
-            guests.Add(new UpGuest(file, config, address));
-        }
-
-        return guests;
-    }
-
-    private static IPv4Address Subnet => new(SimulatedXen.Dom0Address.Value & IPv4Address.Netmask(PrefixLength).Value);
-
-    /// <summary>A host address of bridge0's subnet: not the network's own address nor its broadcast.</summary>
-    private static bool OnBridge(IPv4Address address)
-    {
-        uint host = address.Value & ~IPv4Address.Netmask(PrefixLength).Value;
-        return (address.Value & IPv4Address.Netmask(PrefixLength).Value) == Subnet.Value && host != 0 && host != ~IPv4Address.Netmask(PrefixLength).Value;
     }
 }

@@ -1,6 +1,7 @@
 using XvifSim.Guest.Net;
 using XvifSim.Host.Scenarios;
 using XvifSim.Host.Systems;
+using XvifSim.Host.Toolstack;
 
 namespace XvifSim.Host.Cli;
 
@@ -17,21 +18,25 @@ internal static class UpSession
     public const string Udp = "udp";
     public const string None = "none";
 
+    /// <summary>The folder under --out the captures go to.</summary>
+    public const string CaptureFolder = "up";
+
     /// <summary>Echoes per ping and datagrams per UDP exchange: enough to see ARP resolve and the rest go straight through.</summary>
     private const int Count = 3;
 
     private const string Boot = "boot", Connect = "connect", Traffic = "traffic", Destroy = "destroy";
 
-    public static int Run(IReadOnlyList<UpGuest> guests, string traffic, ScenarioOptions options)
+    public static int Run(IReadOnlyList<PlannedGuest> guests, string traffic, ScenarioOptions options)
     {
         var failures = new List<string>();
-        TerminalProgress.Run([Boot, Connect, Traffic, Destroy], progress =>
+        TerminalProgress.Run("up", 4, progress =>
         {
-            TextWriter output = progress.Begin(Boot);
-            using var xen = new SimulatedXen(options, "up");
+            TextWriter output = progress.Output;
+            progress.Begin(Boot);
+            using var xen = new SimulatedXen(options, CaptureFolder);
             output.WriteLine($"up: dom0 (bridge0 {SimulatedXen.Dom0Address}) and {guests.Count} guest{(guests.Count == 1 ? "" : "s")} on the {options.SchedulerName} scheduler");
-            var networked = new List<(UpGuest Plan, GuestSystem System)>();
-            foreach (UpGuest guest in guests)
+            var networked = new List<(PlannedGuest Plan, GuestSystem System)>();
+            foreach (PlannedGuest guest in guests)
             {
                 // A guest without a vif is booted all the same, as xl would; it has no address to use.
                 GuestSystem system = xen.StartGuest(guest.Config, guest.Address ?? IPv4Address.Any);
@@ -43,11 +48,9 @@ internal static class UpSession
                 }
             }
 
-            progress.End();
-
-            output = progress.Begin(Connect);
+            progress.Begin(Connect);
             var connected = new List<GuestSystem>();
-            foreach ((UpGuest plan, GuestSystem system) in networked)
+            foreach ((PlannedGuest plan, GuestSystem system) in networked)
             {
                 if (xen.WaitConnected(system, TimeSpan.FromSeconds(10)))
                 {
@@ -60,13 +63,10 @@ internal static class UpSession
                 }
             }
 
-            progress.End();
-
-            output = progress.Begin(Traffic);
+            progress.Begin(Traffic);
             RunTraffic(xen, connected, traffic, failures, output);
-            progress.End();
 
-            output = progress.Begin(Destroy);
+            progress.Begin(Destroy);
             IReadOnlyList<string> held = xen.DestroyGuests(TimeSpan.FromSeconds(5));
             if (held.Count > 0)
             {

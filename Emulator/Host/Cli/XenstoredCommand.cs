@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using System.Text;
 using XvifSim.Emulator;
 using XvifSim.Emulator.Domains;
 using XvifSim.Emulator.Scheduling;
@@ -15,29 +16,51 @@ namespace XvifSim.Host.Cli;
 /// </summary>
 internal static class XenstoredCommand
 {
+    /// <summary>sun_path holds 108 bytes on Linux (sys/un.h), the terminating NUL included.</summary>
+    private const int MaxSocketPathBytes = 107;
+
     public static Command Create()
     {
         var socket = new Option<string>("--socket")
         {
             Description = "Path of the Unix socket to listen on (point XENSTORED_PATH at it).",
+            HelpName = "PATH",
             Required = true,
         };
         var guests = new Option<int>("--guests")
         {
-            Description = "Also create this many guest domains, so their directories exist.",
+            Description = "Also create this many guest domains (0 to 1000), so their directories exist.",
+            HelpName = "N",
             DefaultValueFactory = _ => 0,
         };
         var command = new Command("xenstored", "Run a standalone XenStore on a Unix socket until stopped.") { socket, guests };
-        command.SetAction(result => Run(result.GetValue(socket)!, result.GetValue(guests)));
+        command.SetAction(result => Run(command, result.GetValue(socket)!, result.GetValue(guests)));
         return command;
     }
 
-    private static int Run(string path, int guests)
+    /// <summary>Why <paramref name="path"/> cannot be a Unix socket's, or null: checked before anything starts.</summary>
+    private static string? SocketPathProblem(string path)
+    {
+        int bytes = Encoding.UTF8.GetByteCount(path);
+        if (bytes is 0 or > MaxSocketPathBytes)
+        {
+            return $"--socket '{path}' is {bytes} bytes; a Unix socket path is 1 to {MaxSocketPathBytes} bytes (sun_path)";
+        }
+
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        return folder is not null && !Directory.Exists(folder) ? $"--socket '{path}': the folder {folder} does not exist" : null;
+    }
+
+    private static int Run(Command command, string path, int guests)
     {
         if (guests is < 0 or > 1000)
         {
-            Console.Error.WriteLine($"xvifsim xenstored: --guests must be between 0 and 1000, not {guests}");
-            return 2;
+            return CliUsage.Fail(command, $"--guests must be between 0 and 1000, not {guests}");
+        }
+
+        if (SocketPathProblem(path) is string problem)
+        {
+            return CliUsage.Fail(command, problem);
         }
 
         using var machine = new Machine(new ThreadedScheduler());
@@ -54,10 +77,9 @@ internal static class XenstoredCommand
         {
             server = new XsSocketServer(machine.XenStore.Core, path);
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException or ArgumentException)
         {
-            Console.Error.WriteLine($"xvifsim xenstored: cannot listen on {path}: {e.Message}");
-            return 1;
+            return CliUsage.Fail(command, $"--socket '{path}': cannot listen there: {e.Message}");
         }
 
         using (server)

@@ -1,22 +1,83 @@
 using System.CommandLine;
-using System.Globalization;
-using XvifSim.Host.Faults;
-using XvifSim.Host.Scenarios;
+using System.CommandLine.Help;
+using System.Text.RegularExpressions;
+using XvifSim.Host.Captures;
 
 namespace XvifSim.Host.Cli;
 
-/// <summary>The `xvifsim` command line (System.CommandLine).</summary>
+/// <summary>
+/// The `xvifsim` command line (System.CommandLine), which users run as
+/// ./run-sim.sh. One error discipline for every command: input that cannot
+/// be used (arguments, option values, unknown options, config files, an
+/// unusable --out or socket path) is one line <c>xvifsim &lt;command&gt;: what
+/// is wrong</c> and that command's usage line on stderr, exit 2; a check that
+/// failed is exit 1 and says which and why; nothing prints a stack trace.
+/// </summary>
 public static class XvifSimCommand
 {
-    /// <summary>The longest --duration: a day of scheduler time, far past any useful run, and well inside what a TimeSpan holds.</summary>
-    private const double MaxDurationSeconds = 86_400;
+    /// <summary>How users start the program (run-sim.sh passes its arguments on).</summary>
+    public const string Launcher = "./run-sim.sh";
+
+    /// <summary>Exit code of a check that failed.</summary>
+    public const int CheckFailed = 1;
+
+    /// <summary>Exit code of input that cannot be used: nothing ran, or the run stopped.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Parses <paramref name="args"/> and runs the command, with the error discipline above.</summary>
+    public static int Run(IReadOnlyList<string> args)
+    {
+        RootCommand root = Create();
+        ParseResult parsed = root.Parse(args);
+        Command command = parsed.CommandResult.Command;
+        if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
+        {
+            // One line: System.CommandLine lays some messages out over several (the choices of --traffic).
+            IEnumerable<string> messages = parsed.Errors.Select(e => Regex.Replace(e.Message, @"\s*\n\s*", " ").TrimEnd('.'));
+            return CliUsage.Fail(command, string.Join("; ", messages.Distinct()));
+        }
+
+        if (parsed.Action is HelpAction)
+        {
+            var help = new StringWriter();
+            int shown = parsed.Invoke(new InvocationConfiguration { Output = help });
+            Console.Out.Write(CliUsage.HelpWithLauncher(help.ToString(), command));
+            return shown;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (CaptureFileException e)
+        {
+            // After the usage line would mislead: the input was fine, the disk was not.
+            Console.Out.Flush();
+            Console.Error.WriteLine($"{CliUsage.Prefix(command)}: {e.Message}; the run stopped");
+            return BadInput;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Not the user's input and not a check: an environment problem
+            // (libpcap missing) or a fault in XvifSim itself. One line for the
+            // user; the stack for whoever sets XVIFSIM_DEBUG to chase it.
+            Console.Out.Flush();
+            Console.Error.WriteLine($"{CliUsage.Prefix(command)}: {e.Message} ({e.GetType().Name}; XVIFSIM_DEBUG=1 shows where)");
+            if (Environment.GetEnvironmentVariable("XVIFSIM_DEBUG") is "1")
+            {
+                Console.Error.WriteLine(e);
+            }
+
+            return CheckFailed;
+        }
+    }
 
     public static RootCommand Create()
     {
-        var root = new RootCommand("XvifSim: Xen's hypervisor interfaces, NetBSD's xvif and xennet drivers, in one process.");
+        var root = new RootCommand($"XvifSim: Xen's hypervisor interfaces, NetBSD's xvif and xennet drivers, in one process. Run it as {Launcher}.");
         root.Subcommands.Add(ListCommand());
-        root.Subcommands.Add(RunCommand());
-        root.Subcommands.Add(AllCommand());
+        root.Subcommands.Add(RunCommand.Create(Seed, Threaded, Out));
+        root.Subcommands.Add(AllCommand.Create(Seed, Threaded, Out));
         root.Subcommands.Add(UpCommand.Create(Seed, Threaded, Out));
         root.Subcommands.Add(XenstoredCommand.Create());
         root.Subcommands.Add(SoakCommand.Create(Seed));
@@ -28,9 +89,9 @@ public static class XvifSimCommand
         var list = new Command("list", "List the scenarios, one line each.");
         list.SetAction(_ =>
         {
-            foreach (IScenario scenario in ScenarioCatalog.All)
+            foreach (Scenarios.IScenario scenario in Scenarios.ScenarioCatalog.All)
             {
-                string mark = scenario == ScenarioCatalog.Default ? " (default)" : "";
+                string mark = scenario == Scenarios.ScenarioCatalog.Default ? " (default)" : "";
                 Console.WriteLine($"{scenario.Name,-16} {scenario.Purpose}{mark}");
             }
 
@@ -39,130 +100,59 @@ public static class XvifSimCommand
         return list;
     }
 
-    private static Command RunCommand()
-    {
-        var scenarioName = new Argument<string?>("scenario")
-        {
-            Description = $"The scenario to run (default: {ScenarioCatalog.Default.Name}); see `list`.",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
-        var duration = new Option<double?>("--duration")
-        {
-            Description = "Seconds of scheduler time the traffic phase runs (ping: one echo a second each way); scenarios with a fixed exchange ignore it.",
-
-            // Parsed here rather than checked after System.CommandLine's own
-            // parse, so a value that is no number and one out of range both
-            // end as a parse error, never as an exception from reading it.
-            CustomParser = result =>
-            {
-                string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || !(seconds is > 0 and <= MaxDurationSeconds))
-                {
-                    result.AddError($"--duration must be a number of seconds above 0 and at most {MaxDurationSeconds.ToString(CultureInfo.InvariantCulture)}, not '{text}'");
-                    return null;
-                }
-
-                return seconds;
-            },
-        };
-        var run = new Command("run", "Run one scenario and check its expectation.") { scenarioName, Seed, Threaded, Out, duration, FaultOption.Option };
-        run.SetAction(result =>
-        {
-            string name = result.GetValue(scenarioName) ?? ScenarioCatalog.Default.Name;
-            IScenario? scenario = ScenarioCatalog.Find(name);
-            if (scenario is null)
-            {
-                Console.Error.WriteLine($"xvifsim: no scenario named '{name}'; `xvifsim list` shows them");
-                return 2;
-            }
-
-            if (!FaultOption.TryGetPlan(result, "run", out FaultPlan? faults) || !PrepareCaptures(result.GetValue(Out)!))
-            {
-                return 2;
-            }
-
-            var options = new ScenarioOptions(result.GetValue(Seed), result.GetValue(Threaded))
-            {
-                CaptureDirectory = result.GetValue(Out),
-                Faults = faults,
-                Duration = result.GetValue(duration) is double seconds ? TimeSpan.FromSeconds(seconds) : null,
-            };
-            return scenario.Run(options, Console.Out).Passed ? 0 : 1;
-        });
-        return run;
-    }
-
-    private static Command AllCommand()
-    {
-        var all = new Command("all", "Run every scenario; fails if any fails.") { Out };
-        all.SetAction(result =>
-        {
-            if (!PrepareCaptures(result.GetValue(Out)!))
-            {
-                return 2;
-            }
-
-            var failed = new List<string>();
-            TerminalProgress.Run([.. ScenarioCatalog.All.Select(s => s.Name)], progress =>
-            {
-                foreach (IScenario scenario in ScenarioCatalog.All)
-                {
-                    TextWriter output = progress.Begin(scenario.Name);
-                    output.WriteLine($"=== {scenario.Name}");
-                    if (!scenario.Run(new ScenarioOptions { CaptureDirectory = result.GetValue(Out) }, output).Passed)
-                    {
-                        failed.Add(scenario.Name);
-                    }
-
-                    progress.End();
-                }
-
-                return failed.Count;
-            });
-
-            Console.WriteLine(failed.Count == 0
-                ? $"all {ScenarioCatalog.All.Count} scenarios passed"
-                : $"{failed.Count} of {ScenarioCatalog.All.Count} scenarios failed: {string.Join(", ", failed)}");
-            return failed.Count == 0 ? 0 : 1;
-        });
-        return all;
-    }
-
     /// <summary>
-    /// Makes the --out directory before anything boots, so a path that cannot
-    /// hold captures is one clear error rather than an exception mid-run.
+    /// Readies &lt;out&gt;/&lt;scenario&gt;/ for each scenario before anything
+    /// runs (see <see cref="CaptureFolder"/>): a folder that cannot be used is
+    /// the command's bad input; other files found there are named on stderr.
+    /// Returns null when all are ready, else the exit code.
     /// </summary>
-    internal static bool PrepareCaptures(string directory)
+    internal static int? PrepareCaptures(Command command, string root, IEnumerable<string> scenarios)
     {
-        try
+        foreach (string scenario in scenarios)
         {
-            Directory.CreateDirectory(directory);
-            return true;
+            CaptureFolderResult folder = CaptureFolder.Prepare(root, scenario);
+            if (!folder.Succeeded)
+            {
+                return CliUsage.Fail(command, $"--out '{root}': {folder.Error}");
+            }
+
+            if (folder.OtherFiles.Count > 0)
+            {
+                Console.Error.WriteLine($"{CliUsage.Prefix(command)}: note: {folder.Directory} also holds {string.Join(", ", folder.OtherFiles)}, not captures of this run (left alone)");
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+
+        return null;
+    }
+
+    /// <summary>Says, on stderr, that --seed was given but the threaded scheduler has no seed.</summary>
+    internal static void NoteSeedIgnored(Command command, ParseResult result)
+    {
+        if (result.GetValue(Threaded) && result.GetResult(Seed) is { Implicit: false })
         {
-            Console.Error.WriteLine($"xvifsim: --out '{directory}': cannot create the capture directory: {e.Message}");
-            return false;
+            Console.Error.WriteLine($"{CliUsage.Prefix(command)}: note: --seed does not apply with --threaded (the threaded scheduler runs in real time; nothing fixes its interleaving)");
         }
     }
 
-    /// <summary>--seed, shared by `run` and `up`.</summary>
-    private static readonly Option<int> Seed = new("--seed")
+    /// <summary>--seed, shared by `run`, `all`, `up` and `soak`.</summary>
+    internal static readonly Option<int> Seed = new("--seed")
     {
         Description = "Seed of the deterministic scheduler: the same seed gives the same run.",
+        HelpName = "N",
         DefaultValueFactory = _ => 1,
     };
 
-    /// <summary>--threaded, shared by `run` and `up`.</summary>
-    private static readonly Option<bool> Threaded = new("--threaded")
+    /// <summary>--threaded, shared by `run`, `all` and `up`.</summary>
+    internal static readonly Option<bool> Threaded = new("--threaded")
     {
-        Description = "Run each vCPU on its own thread in real time instead.",
+        Description = "Run the vCPUs on worker threads in real time instead (no seed applies).",
     };
 
     /// <summary>--out: where Captures/&lt;scenario&gt;/ goes (default $XVIFSIM_CAPTURES, else ./Captures).</summary>
-    private static readonly Option<string> Out = new("--out")
+    internal static readonly Option<string> Out = new("--out")
     {
-        Description = "Directory for the captures (one folder per scenario).",
+        Description = "Directory for the captures (one folder per scenario, emptied of old captures first).",
+        HelpName = "DIR",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("XVIFSIM_CAPTURES") ?? "Captures",
     };
 }

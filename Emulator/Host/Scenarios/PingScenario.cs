@@ -16,6 +16,9 @@ public sealed class PingScenario : IScenario
 
     public string Name => "ping";
 
+    /// <summary>One echo a second each way for the duration.</summary>
+    public bool TakesDuration => true;
+
     public string Purpose => "one guest: xennet0 connects to xvif1i0 on bridge0; guest and dom0 ping each other";
 
     public ScenarioResult Run(ScenarioOptions options, TextWriter output)

@@ -53,6 +53,32 @@ public sealed class ReplayScenario(string? inputPath = null) : IScenario
         return ScenarioEnd.Finish(xen, Name, failures, output);
     }
 
+    /// <summary>
+    /// Why <paramref name="path"/> cannot be replayed, or null when it can: it
+    /// must open as a pcap (or pcapng) file with SharpPcap and carry Ethernet
+    /// frames. Checked before anything boots, so a bad file is the user's
+    /// input error, not a failed run.
+    /// </summary>
+    public static string? CheckInput(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            return $"{path}: no such file";
+        }
+
+        try
+        {
+            using var reader = new CaptureFileReaderDevice(path);
+            reader.Open();
+            return reader.LinkType == PacketDotNet.LinkLayers.Ethernet ? null : $"{path}: link type {reader.LinkType}, not Ethernet";
+        }
+        catch (Exception e) when (e is PcapException or IOException or UnauthorizedAccessException)
+        {
+            return $"{path}: not a pcap file SharpPcap can read ({e.Message.Trim()})";
+        }
+    }
+
     /// <summary>Every frame of an Ethernet pcap, as SharpPcap reads it.</summary>
     private static List<byte[]> Read(string path, List<string> failures)
     {

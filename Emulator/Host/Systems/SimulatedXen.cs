@@ -106,8 +106,8 @@ public sealed class SimulatedXen : IDisposable
             string state = $"{Libxl.BackendPath(domain.Id, handle)}/state";
             if (Machine.Scheduler.RunUntil(() => ReadKey(state) == "2", TimeSpan.FromSeconds(5)))
             {
-                HotplugResult result = Libxl.RunHotplug(domain.Id, handle);
-                _toolstackLog.Add(result.Message);
+                // RunHotplug logs the script's outcome itself.
+                Libxl.RunHotplug(domain.Id, handle);
             }
             else
             {
@@ -116,6 +116,7 @@ public sealed class SimulatedXen : IDisposable
         }
 
         guest.Boot();
+        ThrowIfCaptureFailed();
         return guest;
     }
 
@@ -125,7 +126,23 @@ public sealed class SimulatedXen : IDisposable
         DomId id = guest.Kernel.DomId;
         string back = $"{Libxl.BackendPath(id, 0)}/state";
         string front = $"{Libxl.FrontendPath(id, 0)}/state";
-        return Machine.Scheduler.RunUntil(() => ReadKey(back) == "4" && ReadKey(front) == "4" && guest.Ip is not null && guest.Xennet0?.IsRunning == true, limit);
+        bool connected = Machine.Scheduler.RunUntil(() => ReadKey(back) == "4" && ReadKey(front) == "4" && guest.Ip is not null && guest.Xennet0?.IsRunning == true, limit);
+        ThrowIfCaptureFailed();
+        return connected;
+    }
+
+    /// <summary>
+    /// Stops the run, on the host's thread, once an interface's capture file
+    /// could not be created (the tap that found it runs on a vCPU, where a
+    /// throw would crash that domain instead): every frame is captured, or
+    /// the run does not go on.
+    /// </summary>
+    public void ThrowIfCaptureFailed()
+    {
+        if (Captures?.Failure is { } failure)
+        {
+            throw failure;
+        }
     }
 
     /// <summary>
@@ -166,13 +183,15 @@ public sealed class SimulatedXen : IDisposable
     /// <summary>
     /// Every interface any domain attached during the run, in order, including
     /// those since detached (a destroyed guest's vif still has a line in the
-    /// summary; a re-attached one has a line per attachment).
+    /// summary); a re-attached one is here once per attachment, and the
+    /// summary adds them up into one line.
     /// </summary>
     public IReadOnlyList<(string Domain, NetworkInterface Iface)> Interfaces() => _seen;
 
     /// <summary>Prints each domain's kernel log, the toolstack's log, and the interface table.</summary>
     public void Report(TextWriter output)
     {
+        ThrowIfCaptureFailed();
         foreach (IGrouping<DomId, ConsoleLine> domain in Machine.Console.Lines.GroupBy(l => l.Domain).OrderBy(g => g.Key.Value))
         {
             output.WriteLine($"--- {domain.First().DomainName} kernel log");
@@ -194,9 +213,8 @@ public sealed class SimulatedXen : IDisposable
             output.WriteLine(line);
         }
 
-        output.WriteLine("--- interfaces");
-        InterfaceSummary.Write(output, Interfaces(), (domain, iface) =>
-            Captures is null ? null : Path.Combine(Captures.Directory, $"{domain}.{iface}.pcap"));
+        output.WriteLine(Captures is null ? "--- interfaces (no captures)" : $"--- interfaces (captures in {Captures.Directory})");
+        InterfaceSummary.Write(output, Interfaces(), (domain, iface) => Captures is null ? null : $"{domain}.{iface}.pcap");
     }
 
     public void Dispose()

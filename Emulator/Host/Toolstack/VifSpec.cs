@@ -30,7 +30,8 @@ public sealed record VifSpec
 
     /// <summary>
     /// vifname=: written to the backend's <c>vifname</c> key when set, as libxl
-    /// does. NetBSD's xvif overwrites it with its own name, xvif&lt;domid&gt;i&lt;handle&gt;.
+    /// does. NetBSD's xvif overwrites it with its own name, xvif&lt;domid&gt;i&lt;handle&gt;
+    /// (`up` refuses vifname= for that reason, in Toolstack/GuestPlanner.cs).
     /// </summary>
     public string? VifName { get; init; }
 

@@ -5,16 +5,22 @@ namespace XvifSim.Host.Toolstack;
 /// <summary>
 /// Reads one vif spec string, comma-separated <c>key=value</c> pairs
 /// (xl-network-configuration(5)), of which XvifSim uses mac, bridge, script,
-/// vifname and ip. Other keys (model, type, rate, backend, ...) are reported
-/// as ignored; an empty pair, as from a trailing comma, is skipped.
+/// vifname and ip. The other keys xl knows (model, type, rate, backend, ...)
+/// are collected as not modelled, anything else is an unknown key; both are
+/// ignored with a warning. An empty pair, as from a trailing comma, is skipped.
 /// </summary>
 internal static class VifSpecParser
 {
     /// <summary>IFNAMSIZ is 16 on NetBSD, the terminating NUL included.</summary>
     private const int MaxInterfaceName = 15;
 
-    /// <summary>The spec, with <see cref="VifSpec.Mac"/> still null when it gave none; null if it had errors.</summary>
-    public static VifSpec? Parse(string file, int index, XlConfigValue item, List<XlConfigDiagnostic> errors, List<XlConfigDiagnostic> warnings)
+    /// <summary>
+    /// The spec, with <see cref="VifSpec.Mac"/> still null when it gave none;
+    /// null if it had errors. Keys xl knows and XvifSim does not model are
+    /// added to <paramref name="unmodelled"/> with their line, for the caller
+    /// to report once.
+    /// </summary>
+    public static VifSpec? Parse(string file, int index, XlConfigValue item, List<XlConfigDiagnostic> errors, List<XlConfigDiagnostic> warnings, List<(string Key, int Line)> unmodelled)
     {
         string prefix = $"vif {index}";
         int errorsBefore = errors.Count;
@@ -48,13 +54,17 @@ internal static class VifSpecParser
             switch (key)
             {
                 case "mac":
-                    if (XenMac.TryNormalize(value, out string mac))
+                    if (!XenMac.TryNormalize(value, out string mac))
                     {
-                        spec = spec with { Mac = mac };
+                        Error($"mac '{value}' is not a valid MAC address");
+                    }
+                    else if (XenMac.UnicastProblem(mac) is string problem)
+                    {
+                        Error($"mac '{value}' {problem}: a vif needs a unicast address");
                     }
                     else
                     {
-                        Error($"mac '{value}' is not a valid MAC address");
+                        spec = spec with { Mac = mac };
                     }
 
                     break;
@@ -63,6 +73,10 @@ internal static class VifSpecParser
                     break;
                 case "bridge":
                     spec = spec with { Bridge = value };
+                    break;
+                // xl runs the named script in dom0; XvifSim's dom0 has vif-bridge only (Systems/VifBridgeScript.cs).
+                case "script" when value != VifSpec.DefaultScript && !value.EndsWith("/" + VifSpec.DefaultScript, StringComparison.Ordinal):
+                    Error($"script '{value}' is not modelled: XvifSim's dom0 runs only {VifSpec.DefaultScript}");
                     break;
                 case "script":
                     spec = spec with { Script = value };
@@ -87,7 +101,15 @@ internal static class VifSpecParser
 
                     break;
                 default:
-                    warnings.Add(new XlConfigDiagnostic(file, item.Line, $"{prefix}: ignoring unknown key '{key}'"));
+                    if (XlUnmodelledKeys.Vif.Contains(key))
+                    {
+                        unmodelled.Add(($"{prefix} {key}", item.Line));
+                    }
+                    else
+                    {
+                        warnings.Add(new XlConfigDiagnostic(file, item.Line, $"{prefix}: ignoring unknown key '{key}'"));
+                    }
+
                     break;
             }
         }

@@ -43,4 +43,29 @@ public static class XenMac
         mac = text.ToLowerInvariant();
         return true;
     }
+
+    /// <summary>
+    /// Why a well-formed MAC (as <see cref="TryNormalize"/> gives it) cannot
+    /// be a vif's, or null when it can: an interface owns a unicast address
+    /// that is not all zeros. The xvif backend refuses the others when it
+    /// reads the mac key (XvifMac.TryParse), which would leave the vif
+    /// unconnected with the reason only in dom0's log; the toolstack says so
+    /// before anything starts.
+    /// </summary>
+    public static string? UnicastProblem(string mac)
+    {
+        ArgumentNullException.ThrowIfNull(mac);
+        if (mac == "ff:ff:ff:ff:ff:ff")
+        {
+            return "is the broadcast address";
+        }
+
+        // The I/G bit, the low bit of the first octet (IEEE 802), marks a group address.
+        if ((Convert.ToByte(mac[..2], 16) & 1) != 0)
+        {
+            return "is a multicast address (the low bit of the first octet is set)";
+        }
+
+        return mac == "00:00:00:00:00:00" ? "is all zeros" : null;
+    }
 }

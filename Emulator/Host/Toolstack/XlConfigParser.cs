@@ -5,9 +5,10 @@ namespace XvifSim.Host.Toolstack;
 /// <summary>
 /// Reads a guest's xl.cfg file (xl.cfg(5); syntax in <see cref="XlConfigScanner"/>)
 /// into a <see cref="GuestConfig"/>. Keys used: name (required, a string),
-/// memory (MiB, an integer), vif (a list of vif specs). Any other key is kept
-/// out of the configuration and reported as an ignored warning, as xl leaves
-/// keys it does not know alone. Bad input never throws: every error is
+/// memory (MiB, an integer), vif (a list of vif specs). The other keys xl
+/// knows (vcpus, kernel, disk, ...) are listed in one warning as not
+/// modelled; any other key is an ignored unknown key, as xl leaves keys it
+/// does not know alone. Bad input never throws: every error is
 /// reported as <c>file:line: key: what is wrong</c> and the result then has
 /// no configuration. A vif without mac= gets one made up in Xen's OUI, as
 /// libxl__device_nic_setdefault does, from the caller's random source.
@@ -43,6 +44,8 @@ public static class XlConfigParser
         string? name = null;
         int? memory = null;
         var vifs = new List<VifSpec>();
+        var vifLines = new List<int>();
+        var unmodelled = new List<(string Key, int Line)>();
         var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (XlConfigSetting setting in settings)
         {
@@ -60,8 +63,8 @@ public static class XlConfigParser
                 case "name" when value.Kind != XlConfigValueKind.String:
                     Error($"name: expected a quoted string, found {value.Describe()}");
                     break;
-                case "name" when string.IsNullOrWhiteSpace(value.Text):
-                    Error("name: must not be empty");
+                case "name" when XlDomainName.Problem(value.Text) is string problem:
+                    Error($"name: {problem}");
                     break;
                 case "name":
                     name = value.Text;
@@ -80,17 +83,33 @@ public static class XlConfigParser
                         {
                             errors.Add(new XlConfigDiagnostic(file, item.Line, $"vif {i}: expected a quoted vif spec, found {item.Describe()}"));
                         }
-                        else if (VifSpecParser.Parse(file, i, item, errors, warnings) is VifSpec vif)
+                        else if (VifSpecParser.Parse(file, i, item, errors, warnings, unmodelled) is VifSpec vif)
                         {
                             vifs.Add(vif);
+                            vifLines.Add(item.Line);
                         }
                     }
 
                     break;
                 default:
-                    warnings.Add(new XlConfigDiagnostic(file, setting.Line, $"ignoring unknown key '{setting.Key}'"));
+                    if (XlUnmodelledKeys.Domain.Contains(setting.Key))
+                    {
+                        unmodelled.Add((setting.Key, setting.Line));
+                    }
+                    else
+                    {
+                        warnings.Add(new XlConfigDiagnostic(file, setting.Line, $"ignoring unknown key '{setting.Key}'"));
+                    }
+
                     break;
             }
+        }
+
+        if (unmodelled.Count > 0)
+        {
+            unmodelled.Sort((a, b) => a.Line.CompareTo(b.Line));
+            string keys = string.Join(", ", unmodelled.Select((k, i) => i == 0 ? k.Key : $"{k.Key} (line {k.Line})"));
+            warnings.Add(new XlConfigDiagnostic(file, unmodelled[0].Line, $"not modelled by XvifSim, ignored: {keys}"));
         }
 
         if (!scanner.KeysSeen.Contains("name"))
@@ -108,7 +127,11 @@ public static class XlConfigParser
         // libxl makes up missing MACs at device-add time, in vif order; doing
         // it here, once the file is known good, keeps a seed's MACs stable.
         List<VifSpec> completed = [.. vifs.Select(v => v.Mac is null ? v with { Mac = XenMac.Generate(random) } : v)];
-        return new XlConfigResult(new GuestConfig(name) { MemoryMiB = memory, Vifs = completed }, errors, warnings);
+        return new XlConfigResult(new GuestConfig(name) { MemoryMiB = memory, Vifs = completed }, errors, warnings)
+        {
+            NameLine = firstLine["name"],
+            VifLines = vifLines,
+        };
     }
 
     private static int? ParseMemory(XlConfigValue value, Action<string> error)

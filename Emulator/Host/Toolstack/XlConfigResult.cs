@@ -8,4 +8,10 @@ namespace XvifSim.Host.Toolstack;
 public sealed record XlConfigResult(GuestConfig? Config, IReadOnlyList<XlConfigDiagnostic> Errors, IReadOnlyList<XlConfigDiagnostic> Warnings)
 {
     public bool Succeeded => Config is not null;
+
+    /// <summary>The line of the name key, so checks across files can point at it.</summary>
+    public int? NameLine { get; init; }
+
+    /// <summary>The line of each vif spec, by handle.</summary>
+    public IReadOnlyList<int> VifLines { get; init; } = [];
 }

@@ -154,11 +154,11 @@ public class UpCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(exit, Is.EqualTo(2));
-            Assert.That(error, Does.Contain($"{one}: vif 0: ip '10.0.0.1' is already taken (dom0's bridge0)"));
-            Assert.That(error, Does.Contain($"{two}: name 'twin' is already used by {one}"));
-            Assert.That(error, Does.Contain($"{two}: vif 0: bridge 'xenbr0' does not exist: dom0 here has only bridge0"));
-            Assert.That(error, Does.Contain($"{two}: vif 0: ip '192.168.0.2' is not a host address in bridge0's subnet 10.0.0.0/24"));
-            Assert.That(error, Does.Contain($"{four}: vif 0: ip '10.0.0.5' is already taken (by another guest)"));
+            Assert.That(error, Does.Contain($"{one}:2: vif 0: ip '10.0.0.1' is already taken (dom0's bridge0)"));
+            Assert.That(error, Does.Contain($"{two}:1: name 'twin' is already used by {one}:1"));
+            Assert.That(error, Does.Contain($"{two}:2: vif 0: bridge 'xenbr0' does not exist: dom0 here has only bridge0"));
+            Assert.That(error, Does.Contain($"{two}:2: vif 0: ip '192.168.0.2' is not a host address in bridge0's subnet 10.0.0.0/24"));
+            Assert.That(error, Does.Contain($"{four}:2: vif 0: ip '10.0.0.5' is already taken (by another guest)"));
             Assert.That(output, Is.Empty, "nothing booted");
         });
     }
@@ -170,7 +170,7 @@ public class UpCommandTests
         (int exit, string output, string error) = XvifSimCli.Invoke("up", web, "--traffic", "tcp");
         Assert.Multiple(() =>
         {
-            Assert.That(exit, Is.Not.Zero);
+            Assert.That(exit, Is.EqualTo(2));
             Assert.That(error, Does.Contain("'tcp' not recognized"));
             Assert.That(output, Does.Not.Contain("up: dom0"), "nothing booted");
         });
@@ -185,7 +185,7 @@ public class UpCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(exit, Is.EqualTo(2));
-            Assert.That(error, Does.Contain($"xvifsim: --out '{under}': cannot create the capture directory"));
+            Assert.That(error, Does.Contain($"xvifsim up: --out '{under}': cannot use the capture folder"));
             Assert.That(output, Is.Empty, "nothing booted");
         });
     }

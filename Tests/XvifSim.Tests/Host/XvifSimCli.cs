@@ -14,7 +14,7 @@ internal static class XvifSimCli
         Console.SetError(stderr);
         try
         {
-            int exit = XvifSimCommand.Create().Parse(args).Invoke();
+            int exit = XvifSimCommand.Run(args);
             return (exit, stdout.ToString(), stderr.ToString());
         }
         finally

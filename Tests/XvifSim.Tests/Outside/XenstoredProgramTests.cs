@@ -53,14 +53,15 @@ public class XenstoredProgramTests
     }
 
     [Test]
-    public void ASocketInAMissingDirectoryIsExitCode1()
+    public void ASocketInAMissingDirectoryIsBadInputExitCode2()
     {
         string missing = Path.Combine(Path.GetTempPath(), $"xvifsim-missing-{Guid.NewGuid():N}");
 
         ProcessResult result = Xenstored("--socket", Path.Combine(missing, "xs.sock"));
 
-        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
-        Assert.That(result.Error, Does.Contain($"cannot listen on {missing}/xs.sock: directory {missing} does not exist"));
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Error, Does.Contain($"xvifsim xenstored: --socket '{missing}/xs.sock': the folder {missing} does not exist"));
+        Assert.That(result.Error, Does.Contain("usage: ./run-sim.sh xenstored --socket PATH [--guests N]").And.Not.Contain("   at "));
     }
 
     private static ProcessResult Xenstored(params string[] args)

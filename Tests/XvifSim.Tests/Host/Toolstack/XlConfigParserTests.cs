@@ -72,17 +72,17 @@ public class XlConfigParserTests
     }
 
     [Test]
-    public void UnknownKeysAreIgnoredWithAWarning()
+    public void XlKeysNotModelledAreListedOnceAndUnknownKeysAreNamedAsUnknown()
     {
-        XlConfigResult result = Parse("name = 'g'\nkernel = \"/netbsd\"\nvcpus = 2\nvif = [ 'model=e1000, mac=00:16:3e:00:00:01' ]");
+        XlConfigResult result = Parse("name = 'g'\nkernel = \"/netbsd\"\nvcpus = 2\nfrobnicate = 1\nvif = [ 'model=e1000, mac=00:16:3e:00:00:01, colour=red' ]\ndisk = [ ]");
         Assert.Multiple(() =>
         {
             Assert.That(result.Succeeded, Is.True);
             Assert.That(result.Warnings.Select(w => w.ToString()), Is.EqualTo(new[]
             {
-                "guest1.cfg:2: ignoring unknown key 'kernel'",
-                "guest1.cfg:3: ignoring unknown key 'vcpus'",
-                "guest1.cfg:4: vif 0: ignoring unknown key 'model'",
+                "guest1.cfg:4: ignoring unknown key 'frobnicate'",
+                "guest1.cfg:5: vif 0: ignoring unknown key 'colour'",
+                "guest1.cfg:2: not modelled by XvifSim, ignored: kernel, vcpus (line 3), vif 0 model (line 5), disk (line 6)",
             }));
             Assert.That(result.Config!.Vifs.Single().Mac, Is.EqualTo("00:16:3e:00:00:01"));
         });
@@ -98,6 +98,12 @@ public class XlConfigParserTests
     [TestCase("name = 'a'\nvif = [ 'bridge' ]", "guest1.cfg:2: vif 0: 'bridge' is not key=value")]
     [TestCase("name = 'a'\nvif = [ 'bridge=a, bridge=b' ]", "guest1.cfg:2: vif 0: duplicate key 'bridge'")]
     [TestCase("name = 'a'\nvif = [ 'bridge=' ]", "guest1.cfg:2: vif 0: bridge must not be empty")]
+    [TestCase("name = 'a'\nvif = [ 'mac=01:16:3e:00:00:01' ]", "guest1.cfg:2: vif 0: mac '01:16:3e:00:00:01' is a multicast address (the low bit of the first octet is set): a vif needs a unicast address")]
+    [TestCase("name = 'a'\nvif = [ 'mac=FF:ff:ff:ff:ff:ff' ]", "guest1.cfg:2: vif 0: mac 'FF:ff:ff:ff:ff:ff' is the broadcast address: a vif needs a unicast address")]
+    [TestCase("name = 'a'\nvif = [ 'mac=00:00:00:00:00:00' ]", "guest1.cfg:2: vif 0: mac '00:00:00:00:00:00' is all zeros: a vif needs a unicast address")]
+    [TestCase("name = 'a'\nvif = [ 'script=vif-route' ]", "guest1.cfg:2: vif 0: script 'vif-route' is not modelled: XvifSim's dom0 runs only vif-bridge")]
+    [TestCase("name = 'Domain-0'", "guest1.cfg:1: name: 'Domain-0' is dom0's name; xl refuses a name another domain has")]
+    [TestCase("name = 'web/1'", "guest1.cfg:1: name: 'web/1' contains '/' or NUL: XvifSim names capture files after the guest")]
     [TestCase("name = 'a'\nvif = [ 'script= ' ]", "guest1.cfg:2: vif 0: script must not be empty")]
     [TestCase("name = 'a'\nvif = [ 'vifname=abcdefghijklmnop' ]", "guest1.cfg:2: vif 0: vifname 'abcdefghijklmnop' is longer than 15 characters (IFNAMSIZ)")]
     [TestCase("name = 'a'\nvif = [ 'ip=10.0.0.300' ]", "guest1.cfg:2: vif 0: ip '10.0.0.300' is not an IP address")]
@@ -152,7 +158,7 @@ public class XlConfigParserTests
             "guest1.cfg:3: vif 0: mac '00:16:3e:00:00:0g' is not a valid MAC address",
             "guest1.cfg:4: vif 1: bridge must not be empty",
         }));
-        Assert.That(Parse("name = 'g'\nmemory = 0\nextra = 1").Warnings.Single().ToString(), Is.EqualTo("guest1.cfg:3: ignoring unknown key 'extra'"), "warnings are kept when there are errors too");
+        Assert.That(Parse("name = 'g'\nmemory = 0\nfrobnicate = 1").Warnings.Single().ToString(), Is.EqualTo("guest1.cfg:3: ignoring unknown key 'frobnicate'"), "warnings are kept when there are errors too");
     }
 
     [Test]
