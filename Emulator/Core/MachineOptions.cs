@@ -1,4 +1,5 @@
 using XvifSim.Emulator.Domains;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Emulator;
 
@@ -15,4 +16,10 @@ public sealed record MachineOptions
     /// port a domain has.
     /// </summary>
     public bool XenStore { get; init; } = true;
+
+    /// <summary>
+    /// Where the hypervisor, xenstored and the guests' drivers report protocol
+    /// records (docs/trace-format.md); null, the default, traces nothing.
+    /// </summary>
+    public ITraceSink? Trace { get; init; }
 }

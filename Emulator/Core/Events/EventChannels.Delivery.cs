@@ -1,5 +1,6 @@
 using XvifSim.Public;
 using XvifSim.Public.Events;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Emulator.Events;
 
@@ -19,6 +20,19 @@ public sealed partial class EventChannels
     /// </summary>
     public Errno Send(EvtchnPort port)
     {
+        Errno result = SendUntraced(port, out DomId remoteDom, out EvtchnPort remotePort);
+        if (_owner.Machine.HypervisorTrace is { } trace)
+        {
+            TraceRecord.EmitEvtchn(trace, _owner.Id, TraceEvtchnOp.Send, port, remoteDom, remotePort, result);
+        }
+
+        return result;
+    }
+
+    private Errno SendUntraced(EvtchnPort port, out DomId remoteDom, out EvtchnPort remotePort)
+    {
+        remoteDom = DomId.Invalid;
+        remotePort = default;
         if (!IsValid(port))
         {
             return Errno.EINVAL;
@@ -38,6 +52,8 @@ public sealed partial class EventChannels
             switch (e.State)
             {
                 case EvtchnState.Interdomain:
+                    remoteDom = e.Peer!._owner.Id;
+                    remotePort = e.RemotePort;
                     notification = e.Peer!.Deliver(e.RemotePort);
                     break;
                 case EvtchnState.Unbound:
@@ -95,6 +111,17 @@ public sealed partial class EventChannels
     /// touched, all atomically, so no event lock is needed.
     /// </summary>
     public Errno Unmask(EvtchnPort port)
+    {
+        Errno result = UnmaskUntraced(port);
+        if (_owner.Machine.HypervisorTrace is { } trace)
+        {
+            TraceRecord.EmitEvtchn(trace, _owner.Id, TraceEvtchnOp.Unmask, port, DomId.Invalid, default, result);
+        }
+
+        return result;
+    }
+
+    private Errno UnmaskUntraced(EvtchnPort port)
     {
         if (!IsValid(port))
         {

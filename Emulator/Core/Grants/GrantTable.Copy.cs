@@ -2,6 +2,7 @@ using XvifSim.Emulator.Domains;
 using XvifSim.Emulator.Memory;
 using XvifSim.Public;
 using XvifSim.Public.Grants;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Emulator.Grants;
 
@@ -17,9 +18,14 @@ public sealed partial class GrantTable
 {
     public void Copy(Span<GnttabCopy> ops)
     {
+        ITraceChannel? trace = _owner.Machine.HypervisorTrace;
         foreach (ref GnttabCopy op in ops)
         {
             op.Status = CopyOne(in op);
+            if (trace is not null)
+            {
+                TraceRecord.EmitGnttabCopy(trace, _owner.Id, in op);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ using XvifSim.Emulator.Domains;
 using XvifSim.Emulator.Memory;
 using XvifSim.Public;
 using XvifSim.Public.Grants;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Emulator.Grants;
 
@@ -13,9 +14,14 @@ public sealed partial class GrantTable
 
     public void MapGrantRef(Span<GnttabMapGrantRef> ops)
     {
+        ITraceChannel? trace = _owner.Machine.HypervisorTrace;
         foreach (ref GnttabMapGrantRef op in ops)
         {
             op.Status = MapOne(ref op);
+            if (trace is not null)
+            {
+                TraceRecord.EmitGnttabMap(trace, _owner.Id, in op);
+            }
         }
     }
 

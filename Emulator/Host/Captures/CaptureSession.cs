@@ -25,7 +25,11 @@ public sealed class CaptureSession : IDisposable
     private readonly List<Tap> _taps = [];
     private readonly Dictionary<string, Tap> _byName = new(StringComparer.Ordinal);
 
-    public CaptureSession(string directory, Func<ulong> clock)
+    /// <summary>
+    /// Opens the directory's files; <paramref name="comments"/> (scenario,
+    /// seed, version) go into all.pcapng's section header.
+    /// </summary>
+    public CaptureSession(string directory, Func<ulong> clock, IReadOnlyList<string>? comments = null)
     {
         RequireLibpcap();
         Directory = directory;
@@ -33,10 +37,14 @@ public sealed class CaptureSession : IDisposable
         System.IO.Directory.CreateDirectory(directory);
         // A 1 MiB buffer: every frame that crosses an interface lands here, and
         // FileStream's default 4 KiB would mean a write(2) every few dozen frames.
-        _all = new PcapngWriter(new FileStream(System.IO.Path.Combine(directory, "all.pcapng"), FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1 << 20), "XvifSim");
+        _all = new PcapngWriter(new FileStream(System.IO.Path.Combine(directory, "all.pcapng"), FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1 << 20), "XvifSim", comments);
+        Trace = new PcapngTraceSink(_all, clock);
     }
 
     public string Directory { get; }
+
+    /// <summary>The sink that writes protocol records into all.pcapng (docs/trace-format.md); install it on the machine to trace.</summary>
+    public PcapngTraceSink Trace { get; }
 
     /// <summary>The per-interface files written so far, with their frame counts.</summary>
     public IReadOnlyList<(string Name, string Path, long Frames)> Files =>
@@ -90,7 +98,7 @@ public sealed class CaptureSession : IDisposable
         public void Frame(NetworkInterface iface, FrameDirection direction, ReadOnlySpan<byte> frame)
         {
             File.Write(frame);
-            all.WritePacket(id, clock(), frame, direction == FrameDirection.In);
+            all.WritePacket(id, clock, frame, direction == FrameDirection.In);
         }
     }
 }

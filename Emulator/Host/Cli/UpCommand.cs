@@ -17,7 +17,7 @@ internal static class UpCommand
     /// <summary>bridge0's subnet, 10.0.0.0/24, where dom0 is 10.0.0.1 and guests are numbered from .2.</summary>
     private const int PrefixLength = 24;
 
-    public static Command Create(Option<int> seed, Option<bool> threaded, Option<string> output)
+    public static Command Create(Option<int> seed, Option<bool> threaded, Option<string> output, Option<bool> noTrace)
     {
         var files = new Argument<string[]>("guest.cfg")
         {
@@ -32,7 +32,7 @@ internal static class UpCommand
         traffic.AcceptOnlyFromAmong(UpSession.Ping, UpSession.Udp, UpSession.None);
         var up = new Command("up", "Boot dom0 with bridge0 and the guests of the given xl.cfg files, run traffic between them, report.")
         {
-            files, traffic, seed, threaded, output,
+            files, traffic, seed, threaded, output, noTrace,
         };
         up.SetAction(result =>
         {
@@ -72,7 +72,7 @@ internal static class UpCommand
                 return 2;
             }
 
-            var options = new ScenarioOptions(result.GetValue(seed), result.GetValue(threaded)) { CaptureDirectory = result.GetValue(output) };
+            var options = new ScenarioOptions(result.GetValue(seed), result.GetValue(threaded)) { CaptureDirectory = result.GetValue(output), Trace = !result.GetValue(noTrace) };
             return UpSession.Run(guests, result.GetValue(traffic)!, options);
         });
         return up;

@@ -16,7 +16,7 @@ public static class XvifSimCommand
         root.Subcommands.Add(ListCommand());
         root.Subcommands.Add(RunCommand());
         root.Subcommands.Add(AllCommand());
-        root.Subcommands.Add(UpCommand.Create(Seed, Threaded, Out));
+        root.Subcommands.Add(UpCommand.Create(Seed, Threaded, Out, NoTrace));
         root.Subcommands.Add(XenstoredCommand.Create());
         root.Subcommands.Add(SoakCommand.Create(Seed));
         return root;
@@ -64,7 +64,7 @@ public static class XvifSimCommand
                 return seconds;
             },
         };
-        var run = new Command("run", "Run one scenario and check its expectation.") { scenarioName, Seed, Threaded, Out, duration };
+        var run = new Command("run", "Run one scenario and check its expectation.") { scenarioName, Seed, Threaded, Out, duration, NoTrace };
         run.SetAction(result =>
         {
             string name = result.GetValue(scenarioName) ?? ScenarioCatalog.Default.Name;
@@ -83,6 +83,7 @@ public static class XvifSimCommand
             var options = new ScenarioOptions(result.GetValue(Seed), result.GetValue(Threaded))
             {
                 CaptureDirectory = result.GetValue(Out),
+                Trace = !result.GetValue(NoTrace),
                 Duration = result.GetValue(duration) is double seconds ? TimeSpan.FromSeconds(seconds) : null,
             };
             return scenario.Run(options, Console.Out).Passed ? 0 : 1;
@@ -92,7 +93,7 @@ public static class XvifSimCommand
 
     private static Command AllCommand()
     {
-        var all = new Command("all", "Run every scenario; fails if any fails.") { Out };
+        var all = new Command("all", "Run every scenario; fails if any fails.") { Out, NoTrace };
         all.SetAction(result =>
         {
             if (!PrepareCaptures(result.GetValue(Out)!))
@@ -107,7 +108,7 @@ public static class XvifSimCommand
                 {
                     TextWriter output = progress.Begin(scenario.Name);
                     output.WriteLine($"=== {scenario.Name}");
-                    if (!scenario.Run(new ScenarioOptions { CaptureDirectory = result.GetValue(Out) }, output).Passed)
+                    if (!scenario.Run(new ScenarioOptions { CaptureDirectory = result.GetValue(Out), Trace = !result.GetValue(NoTrace) }, output).Passed)
                     {
                         failed.Add(scenario.Name);
                     }
@@ -155,6 +156,12 @@ public static class XvifSimCommand
     private static readonly Option<bool> Threaded = new("--threaded")
     {
         Description = "Run each vCPU on its own thread in real time instead.",
+    };
+
+    /// <summary>--no-trace, shared by `run`, `all` and `up`.</summary>
+    private static readonly Option<bool> NoTrace = new("--no-trace")
+    {
+        Description = "Leave the protocol trace records (XenStore, xenbus, rings, grants, events) out of all.pcapng.",
     };
 
     /// <summary>--out: where Captures/&lt;scenario&gt;/ goes (default $XVIFSIM_CAPTURES, else ./Captures).</summary>
