@@ -35,7 +35,7 @@ public interface IHypercalls
     /// xenbus states), or null when the host traces nothing. Not a Xen
     /// hypercall: the simulator's window on the driver's choke points.
     /// </summary>
-    ITraceSink? Trace => null;
+    ITraceSink? Trace { get; }
 
     /// <summary>HYPERVISOR_console_io(CONSOLEIO_write): one line of the kernel's log.</summary>
     void ConsoleWrite(string line);

@@ -436,12 +436,16 @@ local function dissect_ring_entry(tvb, pinfo, tree, domid)
   end
   info = info .. " (" .. verb .. " by " .. (ends[e] or "?") .. " dom" .. domid .. ")"
 
-  -- Match the pushed request to the pushed response with the same id on the same ring.
-  if action == 0 or action == 2 then
+  -- Match the request to the pushed response with the same id on the same
+  -- ring: the frontend's pushed record, or the backend's consumed one when
+  -- the frontend is not traced (a guest outside the simulator's drivers).
+  if action ~= 3 then
     local key = interface_id() .. ":" .. ring .. ":" .. id
     if not pinfo.visited then
       if action == 0 then
         nf_pending[key] = pinfo.number
+      elseif action == 1 then
+        nf_pending[key] = nf_pending[key] or pinfo.number
       elseif nf_pending[key] then
         local req = nf_pending[key]
         nf_request_of[pinfo.number] = req
@@ -449,7 +453,7 @@ local function dissect_ring_entry(tvb, pinfo, tree, domid)
         nf_pending[key] = nil
       end
     end
-    if action == 0 and nf_response_of[pinfo.number] then t:add(nf.response_in, nf_response_of[pinfo.number]) end
+    if action ~= 2 and nf_response_of[pinfo.number] then t:add(nf.response_in, nf_response_of[pinfo.number]) end
     if action == 2 and nf_request_of[pinfo.number] then t:add(nf.request_in, nf_request_of[pinfo.number]) end
   end
   pinfo.cols.protocol:set("netif")
