@@ -25,7 +25,7 @@ Usage: ./run-sim.sh [command] [options]
   up <guest.cfg>... [--traffic ping|udp|none] [--seed N] [--out DIR] [--threaded]
                         boot dom0 with bridge0 and your own guests from their
                         xl.cfg files, run traffic between them, report
-  xenstored --socket PATH [--guests N]
+  xenstored --socket PATH [--guests N] [--trace FILE.pcapng]
                         run a standalone XenStore on a Unix socket until stopped
   soak [--guests N] [--seconds S] [--deterministic] [--seed N]
                         N guests (64), mixed UDP traffic and random attach,

@@ -13,7 +13,7 @@ internal static class TraceRecords
     public static readonly string[] Fields =
     [
         "frame.number", "frame.interface_name", "xvifsim.type", "xvifsim.domid",
-        "xenstore.direction", "xenstore.type", "xenstore.req_id", "xenstore.tx_id", "xenstore.path", "xenstore.value", "xenstore.result",
+        "xenstore.direction", "xenstore.conn", "xenstore.type", "xenstore.req_id", "xenstore.tx_id", "xenstore.path", "xenstore.value", "xenstore.result",
         "xenbus.end", "xenbus.path", "xenbus.old_state", "xenbus.new_state",
         "netif.ring", "netif.action", "netif.index", "netif.id", "netif.gref", "netif.status", "netif.request_in", "netif.response_in",
         "gnttab.op", "gnttab.status_name", "gnttab.src_dom", "gnttab.src_ref", "gnttab.dst_dom", "gnttab.dst_ref",
