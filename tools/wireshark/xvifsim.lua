@@ -1,4 +1,5 @@
--- XvifSim protocol trace dissector for Wireshark (Lua, Wireshark 3.6 and later).
+-- XvifSim protocol trace dissector for Wireshark (Lua; tested with Debian's
+-- Wireshark 4.0, written for the Lua 5.2 to 5.4 that Wireshark embeds).
 --
 -- Decodes the trace records XvifSim writes into all.pcapng on interfaces of
 -- link type LINKTYPE_USER0 (147): XenStore messages, xenbus state changes,
@@ -514,7 +515,7 @@ local function dissect_gnttab(tvb, pinfo, tree, domid, rtype)
     end
     local name = gnttab_status(t, tvb(8, 2), status, "GNTTABOP_copy")
     info = string.format("dom%d GNTTABOP_copy %d bytes %s -> %s: %s", domid, tvb(12, 2):le_uint(),
-      side(14, bit32.band(flags, 1) ~= 0), side(22, bit32.band(flags, 2) ~= 0), name)
+      side(14, flags % 2 == 1), side(22, math.floor(flags / 2) % 2 == 1), name)
   elseif rtype == 6 then
     t:add(gf.op, tvb(1, 1), "map")
     t:add_le(gf.flags, tvb(10, 2)); t:add_le(gf.dom, tvb(12, 2)); t:add_le(gf.ref, tvb(16, 4)); t:add_le(gf.handle, tvb(20, 4))
