@@ -28,7 +28,7 @@ Usage: ./run-sim.sh [command] [options]
   up <guest.cfg>... [--traffic ping|udp|none] [--seed N] [--out DIR] [--threaded]
                         boot dom0 with bridge0 and your own guests from their
                         xl.cfg files, run traffic between them, report
-  xenstored --socket PATH [--guests N]
+  xenstored --socket PATH [--guests N] [--trace FILE.pcapng]
                         run a standalone XenStore on a Unix socket until stopped
   soak [--guests N] [--seconds S] [--deterministic] [--seed N]
                         N guests (64), mixed UDP traffic and random attach,
@@ -40,6 +40,8 @@ Usage: ./run-sim.sh [command] [options]
                         hypervisor's hot operations against memory-copy and
                         Channels baselines; print the table and write
                         bench-results.json (or PATH). --quick: under a minute
+  wireshark             install the trace dissector (tools/wireshark/xvifsim.lua)
+                        in your personal Wireshark plugin folder and say where
   test                  install the test prerequisites, run `dotnet test`, and
                         print the line `N passed, N failed, N skipped`
   --help                this text
@@ -121,9 +123,20 @@ run_tests() {
   return "$rc"
 }
 
+# Copies the trace dissector into the personal Lua plugin folder Wireshark
+# and tshark load at start (~/.local/lib/wireshark/plugins on Linux).
+install_wireshark_plugin() {
+  local dir="$HOME/.local/lib/wireshark/plugins"
+  mkdir -p "$dir"
+  cp "$ROOT/tools/wireshark/xvifsim.lua" "$dir/xvifsim.lua"
+  say "installed the XvifSim trace dissector as $dir/xvifsim.lua"
+  say "open a capture: wireshark Captures/ping/all.pcapng (filters: xenstore, xenbus, netif, gnttab, evtchn)"
+}
+
 case "${1:-}" in
   -h|--help|help) usage ;;
   test) shift; run_tests "$@" ;;
+  wireshark) install_wireshark_plugin ;;
   "") run_host run ;;
   bench) shift; ensure_pkgs libpcap0.8 || exit 1; build_release "$BENCH_PROJECT" "$BENCH_DLL"; exec dotnet "$BENCH_DLL" "$@" ;;
   list|run|all|up|xenstored|soak) run_host "$@" ;;

@@ -154,6 +154,7 @@ public sealed partial class XvifInstance
         _port = bind.LocalPort;
         _txRing = new BackRing(Hypercalls.Memory.Page(_txRingGfn), NetifTxRequest.Size);
         _rxRing = new BackRing(Hypercalls.Memory.Page(_rxRingGfn), NetifRxRequest.Size);
+        AttachTraces(_txRing, _rxRing);
         IsConnected = true;
         IsDisabled = false;
         Interface.IsRunning = true;

@@ -136,6 +136,7 @@ public sealed partial class XvifInstance : INetDriver
 
             // Copied out of the ring once; only the copy is used.
             NetifRxRequest req = NetifRxRequest.Read(_rxRing!.Page.AsSpan(_rxRing.EntryOffset(request + (uint)(op - firstOp)), NetifRxRequest.Size));
+            TraceConsumed(_rxRing, request + (uint)(op - firstOp), in req);
             _rxOps[op] = new GnttabCopy
             {
                 Source = GnttabCopyPtr.Frame(_rxStage[op], 0),

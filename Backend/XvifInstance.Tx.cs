@@ -121,6 +121,7 @@ public sealed partial class XvifInstance
         BackRing ring = _txRing!;
         RingIndex cons = ring.ReqCons;
         NetifTxRequest first = NetifTxRequest.Read(TxEntry(cons));
+        TraceConsumed(ring, cons, in first);
         _txSlots[0] = first;
         int used = 1;
 
@@ -189,6 +190,7 @@ public sealed partial class XvifInstance
             }
 
             NetifTxRequest next = NetifTxRequest.Read(TxEntry(cons + (uint)used));
+            TraceConsumed(ring, cons + (uint)used, in next);
             used++;
             _txSlots[slots++] = next;
             moreData = (next.Flags & NetTxFlags.MoreData) != 0;

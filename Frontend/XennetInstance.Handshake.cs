@@ -36,6 +36,7 @@ public sealed partial class XennetInstance
         // An entry is the union of request and response: the request is the larger of each pair (netif.h).
         _txRing = new FrontRing(txPage, NetifTxRequest.Size);
         _rxRing = new FrontRing(rxPage, NetifRxRequest.Size);
+        AttachTraces(_txRing, _rxRing);
         ResetFreeLists();
 
         DomId backend = _device.OtherEndId;

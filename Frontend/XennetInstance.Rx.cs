@@ -87,6 +87,7 @@ public sealed partial class XennetInstance
             while (ring.RspCons != prod)
             {
                 var response = NetifRxResponse.Read(ring.Page.AsSpan(ring.EntryOffset(ring.RspCons), NetifRxResponse.Size));
+                TraceConsumed(ring, ring.RspCons, in response);
                 ring.RspCons += 1;
                 if (!ConsumeRx(response))
                 {

@@ -132,6 +132,7 @@ public sealed partial class XennetInstance
             while (ring.RspCons != prod)
             {
                 var response = NetifTxResponse.Read(ring.Page.AsSpan(ring.EntryOffset(ring.RspCons), NetifTxResponse.Size));
+                TraceConsumed(ring, ring.RspCons, in response);
                 ring.RspCons += 1;
                 if (!CompleteTx(response))
                 {

@@ -7,6 +7,7 @@ using XvifSim.Emulator.Scheduling;
 using XvifSim.Emulator.XenStore;
 using XvifSim.Public;
 using XvifSim.Public.Events;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Emulator;
 
@@ -30,16 +31,25 @@ public sealed class Machine : IDisposable
         Scheduler = scheduler;
         DelayedEvents = new DelayedEvents(this);
         Console = new XenConsole(scheduler, options.ConsoleLinesPerDomain);
+        Trace = options.Trace;
+        HypervisorTrace = Trace?.Open("hypervisor", "grant-table and event-channel operations of every domain (the record's domid is the caller)");
         Dom0 = new Domain(this, DomId.Dom0, options.Dom0, isPrivileged: true);
         _domains[0] = Dom0;
         if (options.XenStore)
         {
             _xenStore = new XenStoreService(this);
+            _xenStore.Core.Trace = Trace;
             _xenStore.Attach(Dom0);
         }
     }
 
     public IScheduler Scheduler { get; }
+
+    /// <summary>The host's trace sink, handed to every domain's hypercall facade; null traces nothing.</summary>
+    public ITraceSink? Trace { get; }
+
+    /// <summary>The <c>hypervisor</c> channel: grant and event-channel records.</summary>
+    internal ITraceChannel? HypervisorTrace { get; }
 
     public FrameAllocator Frames { get; } = new();
 

@@ -1,4 +1,5 @@
 using XvifSim.Emulator.Domains;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Emulator;
 
@@ -18,4 +19,10 @@ public sealed record MachineOptions
 
     /// <summary>Lines each domain's console ring keeps before it overwrites the oldest (counted as dropped).</summary>
     public int ConsoleLinesPerDomain { get; init; } = XenConsole.DefaultLinesPerDomain;
+
+    /// <summary>
+    /// Where the hypervisor, xenstored and the guests' drivers report protocol
+    /// records (docs/trace-format.md); null, the default, traces nothing.
+    /// </summary>
+    public ITraceSink? Trace { get; init; }
 }

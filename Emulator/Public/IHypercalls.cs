@@ -1,6 +1,7 @@
 using XvifSim.Public.Events;
 using XvifSim.Public.Grants;
 using XvifSim.Public.Memory;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Public;
 
@@ -28,6 +29,13 @@ public interface IHypercalls
     IEventChannelOps EventChannel { get; }
 
     IVcpu Vcpu { get; }
+
+    /// <summary>
+    /// Where this domain's drivers report protocol records (ring entries,
+    /// xenbus states), or null when the host traces nothing. Not a Xen
+    /// hypercall: the simulator's window on the driver's choke points.
+    /// </summary>
+    ITraceSink? Trace { get; }
 
     /// <summary>HYPERVISOR_console_io(CONSOLEIO_write): one line of the kernel's log.</summary>
     void ConsoleWrite(string line);

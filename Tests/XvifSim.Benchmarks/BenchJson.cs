@@ -34,6 +34,8 @@ public static class BenchJson
         ("g2g_frame_bytes_1500", BenchRun.LargeFrame),
         ("allocs_per_frame_1500", r.Large.AllocatedBytesPerFrame),
         ("allocs_per_frame_capture_on", r.SmallCaptured.AllocatedBytesPerFrame),
+        ("g2g_64_trace_on_fps", r.SmallTraced.FramesPerSecond),
+        ("allocs_per_frame_trace_on", r.SmallTraced.AllocatedBytesPerFrame),
         ("memcpy_64_bytes_per_s", r.MemcpySmall.OpsPerSecond * BenchRun.SmallFrame),
         ("channels_64_bytes_per_s", r.ChannelsSmall.OpsPerSecond * BenchRun.SmallFrame),
         ("channels_1500_msgs_per_s", r.ChannelsLarge.OpsPerSecond),

@@ -11,6 +11,9 @@ public sealed record BenchResults
 
     public required FlowResult LargeCaptured { get; init; }
 
+    /// <summary>64-byte frames with capture and the protocol trace records on.</summary>
+    public required FlowResult SmallTraced { get; init; }
+
     public required Measurement MemcpySmall { get; init; }
 
     public required Measurement MemcpyLarge { get; init; }

@@ -33,7 +33,7 @@ public static class BenchRun
         (Measurement reads, Measurement writes) = XenStoreBenchmarks.Core(options.Loop);
         Measurement ring = XenStoreBenchmarks.Ring(options.WarmUp, options.Span);
         peak.Sample();
-        progress.WriteLine("bench: guest to guest, capture off and on");
+        progress.WriteLine("bench: guest to guest, capture off and on, trace on");
         FlowResult[] flows = Flows(options, peak);
         progress.WriteLine($"bench: {ConnectBenchmark.Pairs} guest pairs to Connected");
         double connect = ConnectBenchmark.Seconds(ConnectLimit, peak);
@@ -43,6 +43,7 @@ public static class BenchRun
             Large = flows[1],
             SmallCaptured = flows[2],
             LargeCaptured = flows[3],
+            SmallTraced = flows[4],
             MemcpySmall = memcpySmall,
             MemcpyLarge = memcpyLarge,
             ChannelsSmall = channelsSmall,
@@ -61,14 +62,17 @@ public static class BenchRun
     /// Two hosts side by side, one capturing every interface and one not, a
     /// stream of 64 and one of 1514-byte frames on each. Each stream warms up
     /// once, then they take turns window by window, so that load from
-    /// elsewhere on the machine falls on all four alike. In order: 64 B off,
-    /// 1514 B off, 64 B on, 1514 B on.
+    /// elsewhere on the machine falls on all alike. In order: 64 B off,
+    /// 1514 B off, 64 B on, 1514 B on; then 64 B on a third host that also
+    /// writes the protocol trace records (the capture-on hosts write frames
+    /// only, so trace on against capture on is the trace's own cost).
     /// </summary>
     private static FlowResult[] Flows(BenchOptions options, MemoryPeak peak)
     {
         using GuestToGuestFlow off = GuestToGuestFlow.Start(capture: false);
         using GuestToGuestFlow on = GuestToGuestFlow.Start(capture: true);
-        GuestToGuestStream[] streams = [off.Open(SmallFrame), off.Open(LargeFrame), on.Open(SmallFrame), on.Open(LargeFrame)];
+        using GuestToGuestFlow traced = GuestToGuestFlow.Start(capture: true, trace: true);
+        GuestToGuestStream[] streams = [off.Open(SmallFrame), off.Open(LargeFrame), on.Open(SmallFrame), on.Open(LargeFrame), traced.Open(SmallFrame)];
         foreach (GuestToGuestStream stream in streams)
         {
             stream.WarmUp(options.WarmUp);

@@ -11,15 +11,15 @@ public static class BenchTable
         output.WriteLine($"machine: {MachineInfo.Describe()}");
         output.WriteLine();
         output.WriteLine($"{"guest to guest via bridge0, UDP, threaded",-46} {"frames/s",12} {"bytes/s",15} {"B alloc/frame",14} {"refused",8} {"lost",6} {"stalls",7}");
-        foreach (FlowResult f in new[] { r.Small, r.Large, r.SmallCaptured, r.LargeCaptured })
+        foreach (FlowResult f in new[] { r.Small, r.Large, r.SmallCaptured, r.LargeCaptured, r.SmallTraced })
         {
-            string name = $"  {f.FrameLength} B frames, capture {(f.Capture ? "on" : "off")}";
+            string name = $"  {f.Label}";
             output.WriteLine($"{name,-46} {f.FramesPerSecond,12:N0} {f.BytesPerSecond,15:N0} {f.AllocatedBytesPerFrame,14:F2} {f.Refused,8} {f.Lost,6} {f.Stalls,7}");
         }
 
-        foreach (FlowResult f in new[] { r.Small, r.Large, r.SmallCaptured, r.LargeCaptured }.Where(f => f.Lost != 0 || f.Drops.Total != 0))
+        foreach (FlowResult f in new[] { r.Small, r.Large, r.SmallCaptured, r.LargeCaptured, r.SmallTraced }.Where(f => f.Lost != 0 || f.Drops.Total != 0))
         {
-            output.WriteLine($"  drops, {f.FrameLength} B capture {(f.Capture ? "on" : "off")}: {f.Drops}");
+            output.WriteLine($"  drops, {f.Label}: {f.Drops}");
         }
 
         output.WriteLine();
@@ -54,6 +54,7 @@ public static class BenchTable
             output.WriteLine($"{t.Figure,-52} {t.Show(t.Measured),14} {(t.Floor ? ">= " : "<= ") + t.Show(t.Goal),14}  {t.Verdict}");
         }
 
+        output.WriteLine($"{"trace on / capture on, 64 B frames/s",-52} {Percent(r.SmallTraced.FramesPerSecond / r.SmallCaptured.FramesPerSecond),14} {"none",14}");
         output.WriteLine($"{"g2g 64 B frames/s / Channels 64 B msgs/s",-52} {Percent(r.Small.FramesPerSecond / r.ChannelsSmall.OpsPerSecond),14} {"none",14}");
         output.WriteLine($"{"g2g 1514 B bytes/s / Channels 1514 B bytes/s",-52} {Percent(r.Large.FramesPerSecond / r.ChannelsLarge.OpsPerSecond),14} {"none",14}");
     }
@@ -66,6 +67,7 @@ public static class BenchTable
         new("capture on / off, 64 B frames/s", r.SmallCaptured.FramesPerSecond / r.Small.FramesPerSecond, 0.60, Floor: true, "P1"),
         new("capture on / off, 1514 B frames/s", r.LargeCaptured.FramesPerSecond / r.Large.FramesPerSecond, 0.60, Floor: true, "P1"),
         new("B allocated per frame, capture off (64 B)", r.Small.AllocatedBytesPerFrame, 0, Floor: false, "F2"),
+        new("B allocated per frame, trace on (64 B)", r.SmallTraced.AllocatedBytesPerFrame, 0, Floor: false, "F2"),
     ];
 
     private static string Percent(double ratio) => ratio.ToString("P1", CultureInfo.InvariantCulture);

@@ -8,9 +8,12 @@ namespace XvifSim.Benchmarks;
 /// what guest1's stack refused, what never arrived and where the path
 /// dropped frames.
 /// </summary>
-public sealed record FlowResult(int FrameLength, bool Capture, double FramesPerSecond, long Frames, long Refused, long Lost, PathDrops Drops, long Stalls, long AllocatedBytes)
+public sealed record FlowResult(int FrameLength, bool Capture, bool Trace, double FramesPerSecond, long Frames, long Refused, long Lost, PathDrops Drops, long Stalls, long AllocatedBytes)
 {
     public double BytesPerSecond => FramesPerSecond * FrameLength;
+
+    /// <summary>How the table names the stream: its frame size, capture and trace.</summary>
+    public string Label => $"{FrameLength} B frames, capture {(Capture ? "on" : "off")}{(Trace ? ", trace on" : "")}";
 
     /// <summary>Bytes allocated per delivered frame, by all threads in the windows (GC.GetTotalAllocatedBytes).</summary>
     public double AllocatedBytesPerFrame => Frames == 0 ? double.NaN : (double)AllocatedBytes / Frames;

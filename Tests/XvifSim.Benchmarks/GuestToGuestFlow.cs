@@ -51,16 +51,20 @@ public sealed class GuestToGuestFlow : IDisposable
 
     public bool Capture => _captures is not null;
 
+    /// <summary>Protocol trace records go into all.pcapng too (docs/trace-format.md).</summary>
+    public bool Trace => _xen.Machine.Trace is not null;
+
     /// <summary>
     /// Boots dom0, bridge0 and both guests under the threaded scheduler,
     /// capturing every interface into a fresh temporary directory when
-    /// <paramref name="capture"/> is set, and resolves ARP with one datagram
+    /// <paramref name="capture"/> is set (with the protocol trace records when
+    /// <paramref name="trace"/> is set too), and resolves ARP with one datagram
     /// so that the stream's frames are all datagrams.
     /// </summary>
-    public static GuestToGuestFlow Start(bool capture)
+    public static GuestToGuestFlow Start(bool capture, bool trace = false)
     {
         string? captures = capture ? Directory.CreateTempSubdirectory("xvifsim-bench-").FullName : null;
-        var xen = new SimulatedXen(new ScenarioOptions(Threaded: true) { CaptureDirectory = captures }, "g2g");
+        var xen = new SimulatedXen(new ScenarioOptions(Threaded: true) { CaptureDirectory = captures, Trace = trace }, "g2g");
         var failures = new List<string>();
         if (GuestPair.Start(xen, failures) is not (GuestSystem one, GuestSystem two))
         {

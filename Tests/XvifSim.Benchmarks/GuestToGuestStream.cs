@@ -72,6 +72,6 @@ public sealed class GuestToGuestStream
         double[] rates = [.. _rates.Order()];
         double median = rates.Length == 0 ? 0
             : rates.Length % 2 == 1 ? rates[rates.Length / 2] : (rates[(rates.Length / 2) - 1] + rates[rates.Length / 2]) / 2;
-        return new FlowResult(FrameLength, _flow.Capture, median, _frames, _sender.Refused, _sender.Sent - _sender.Delivered, drops, _stalls, _allocated);
+        return new FlowResult(FrameLength, _flow.Capture, _flow.Trace, median, _frames, _sender.Refused, _sender.Sent - _sender.Delivered, drops, _stalls, _allocated);
     }
 }

@@ -2,6 +2,7 @@ using XvifSim.Public;
 using XvifSim.Public.Events;
 using XvifSim.Public.Grants;
 using XvifSim.Public.Memory;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Emulator.Domains;
 
@@ -25,6 +26,8 @@ internal sealed class DomainHypercalls(Domain domain) : IHypercalls
     public IEventChannelOps EventChannel => domain.EventChannels;
 
     public IVcpu Vcpu => domain.Vcpu;
+
+    public ITraceSink? Trace => domain.Machine.Trace;
 
     public void ConsoleWrite(string line) => domain.Machine.Console.Write(domain, line);
 }

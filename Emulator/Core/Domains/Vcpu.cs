@@ -1,6 +1,7 @@
 using XvifSim.Emulator.Scheduling;
 using XvifSim.Public;
 using XvifSim.Public.Events;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Emulator.Domains;
 
@@ -70,6 +71,12 @@ internal sealed class Vcpu : IVcpu
         if (upcall is null)
         {
             return;
+        }
+
+        if (_domain.Machine.HypervisorTrace is { } trace)
+        {
+            // The port is not known here: the guest's upcall scans evtchn_pending_sel itself.
+            TraceRecord.EmitEvtchn(trace, _domain.Id, TraceEvtchnOp.Upcall, default, DomId.Invalid, default, Errno.Ok);
         }
 
         upcall();

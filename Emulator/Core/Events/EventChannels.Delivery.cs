@@ -1,6 +1,7 @@
 using XvifSim.Emulator.Faults;
 using XvifSim.Public;
 using XvifSim.Public.Events;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Emulator.Events;
 
@@ -20,6 +21,19 @@ public sealed partial class EventChannels
     /// </summary>
     public Errno Send(EvtchnPort port)
     {
+        Errno result = SendUntraced(port, out DomId remoteDom, out EvtchnPort remotePort);
+        if (_owner.Machine.HypervisorTrace is { } trace)
+        {
+            TraceRecord.EmitEvtchn(trace, _owner.Id, TraceEvtchnOp.Send, port, remoteDom, remotePort, result);
+        }
+
+        return result;
+    }
+
+    private Errno SendUntraced(EvtchnPort port, out DomId remoteDom, out EvtchnPort remotePort)
+    {
+        remoteDom = DomId.Invalid;
+        remotePort = default;
         if (!IsValid(port))
         {
             return Errno.EINVAL;
@@ -42,12 +56,17 @@ public sealed partial class EventChannels
             }
         }
 
-        return SendUnfaulted(port);
+        return SendUnfaulted(port, out remoteDom, out remotePort);
     }
 
-    /// <summary>EVTCHNOP_send without asking the fault plan: the send itself, and a held-back send at its deadline.</summary>
-    internal Errno SendUnfaulted(EvtchnPort port)
+    /// <summary>A held-back send at its deadline (the trace recorded it when it was made).</summary>
+    internal Errno SendUnfaulted(EvtchnPort port) => SendUnfaulted(port, out _, out _);
+
+    /// <summary>EVTCHNOP_send without asking the fault plan; says which port of which domain it raised.</summary>
+    private Errno SendUnfaulted(EvtchnPort port, out DomId remoteDom, out EvtchnPort remotePort)
     {
+        remoteDom = DomId.Invalid;
+        remotePort = default;
         if (!IsValid(port))
         {
             return Errno.EINVAL;
@@ -67,6 +86,8 @@ public sealed partial class EventChannels
             switch (e.State)
             {
                 case EvtchnState.Interdomain:
+                    remoteDom = e.Peer!._owner.Id;
+                    remotePort = e.RemotePort;
                     notification = e.Peer!.Deliver(e.RemotePort);
                     break;
                 case EvtchnState.Unbound:
@@ -124,6 +145,17 @@ public sealed partial class EventChannels
     /// touched, all atomically, so no event lock is needed.
     /// </summary>
     public Errno Unmask(EvtchnPort port)
+    {
+        Errno result = UnmaskUntraced(port);
+        if (_owner.Machine.HypervisorTrace is { } trace)
+        {
+            TraceRecord.EmitEvtchn(trace, _owner.Id, TraceEvtchnOp.Unmask, port, DomId.Invalid, default, result);
+        }
+
+        return result;
+    }
+
+    private Errno UnmaskUntraced(EvtchnPort port)
     {
         if (!IsValid(port))
         {

@@ -3,6 +3,7 @@ using XvifSim.Emulator.Faults;
 using XvifSim.Emulator.Memory;
 using XvifSim.Public;
 using XvifSim.Public.Grants;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Emulator.Grants;
 
@@ -19,11 +20,16 @@ public sealed partial class GrantTable
     public void Copy(Span<GnttabCopy> ops)
     {
         IFaultHooks? faults = _owner.Machine.Faults;
+        ITraceChannel? trace = _owner.Machine.HypervisorTrace;
         foreach (ref GnttabCopy op in ops)
         {
             // A fault plan may answer an element before anything is pinned (Machine.Faults).
             GntSt injected = faults is null ? GntSt.Okay : faults.CopyGrant(_owner, in op);
             op.Status = injected != GntSt.Okay ? injected : CopyOne(in op);
+            if (trace is not null)
+            {
+                TraceRecord.EmitGnttabCopy(trace, _owner.Id, in op);
+            }
         }
     }
 

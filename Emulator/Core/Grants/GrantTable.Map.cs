@@ -3,6 +3,7 @@ using XvifSim.Emulator.Faults;
 using XvifSim.Emulator.Memory;
 using XvifSim.Public;
 using XvifSim.Public.Grants;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Emulator.Grants;
 
@@ -15,11 +16,16 @@ public sealed partial class GrantTable
     public void MapGrantRef(Span<GnttabMapGrantRef> ops)
     {
         IFaultHooks? faults = _owner.Machine.Faults;
+        ITraceChannel? trace = _owner.Machine.HypervisorTrace;
         foreach (ref GnttabMapGrantRef op in ops)
         {
             // A fault plan may answer an element before anything is looked at (Machine.Faults).
             GntSt injected = faults is null ? GntSt.Okay : faults.MapGrant(_owner, in op);
             op.Status = injected != GntSt.Okay ? injected : MapOne(ref op);
+            if (trace is not null)
+            {
+                TraceRecord.EmitGnttabMap(trace, _owner.Id, in op);
+            }
         }
     }
 

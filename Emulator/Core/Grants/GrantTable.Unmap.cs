@@ -1,6 +1,7 @@
 using XvifSim.Emulator.Domains;
 using XvifSim.Public;
 using XvifSim.Public.Grants;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Emulator.Grants;
 
@@ -12,6 +13,11 @@ public sealed partial class GrantTable
         foreach (ref GnttabUnmapGrantRef op in ops)
         {
             op.Status = UnmapOne(op.Handle.Value, op.HostAddr, op.DevBusAddr, out Domain? unmappedFrom);
+            if (_owner.Machine.HypervisorTrace is { } trace)
+            {
+                TraceRecord.EmitGnttabUnmap(trace, _owner.Id, op.Handle, op.Status);
+            }
+
             if (unmappedFrom is not null)
             {
                 ReapIfDying(unmappedFrom);

@@ -1,3 +1,4 @@
+using XvifSim.Public.Trace;
 using System.Collections.Immutable;
 using XvifSim.Public;
 using XvifSim.Public.XenStore;
@@ -36,6 +37,9 @@ public sealed partial class XenStoreCore
     /// n0) plus /local/domain/0 and /vm, which dom0's start-up creates, so
     /// that clients find /local as they expect (docs/reference/xenstore.md, "Outside clients").
     /// </summary>
+    /// <summary>Where connections made from now on record their messages; null records nothing.</summary>
+    public ITraceSink? Trace { get; set; }
+
     /// <param name="quotas">The limits for unprivileged domains; C xenstored's defaults when null.</param>
     /// <param name="domainExists">
     /// Whether the hypervisor knows a domain, for XS_INTRODUCE (C xenstored
@@ -62,10 +66,26 @@ public sealed partial class XenStoreCore
     /// clients) skip permission checks and quotas; relative paths resolve
     /// under /local/domain/&lt;<paramref name="domain"/>&gt;.
     /// </summary>
-    public XsConnection Connect(DomId domain, bool privileged, XsMessageSink sink)
+    /// <para>
+    /// With a <see cref="Trace"/> sink, every request, reply and watch event
+    /// of the connection is recorded on <c>xenstore/dom&lt;N&gt;</c> (a ring),
+    /// <c>xenstore/socket</c> (socket clients, told apart by
+    /// <paramref name="connectionId"/>) or <c>xenstore/toolstack</c>.
+    /// </para>
+    public XsConnection Connect(DomId domain, bool privileged, XsMessageSink sink, TraceXsTransport transport = TraceXsTransport.Ring, uint connectionId = 0)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        var conn = new XsConnection(domain, privileged, sink);
+        var conn = new XsConnection(domain, privileged, sink) { TraceTransport = transport, TraceConnectionId = connectionId };
+        if (Trace is { } trace)
+        {
+            conn.Trace = transport switch
+            {
+                TraceXsTransport.Socket => trace.Open("xenstore/socket", "XenStore messages of Unix-socket clients (xenstore-utils, pyxs), told apart by xs.conn"),
+                TraceXsTransport.Toolstack => trace.Open("xenstore/toolstack", "XenStore messages of the toolstack in dom0 (libxl's writes)"),
+                _ => trace.Open($"xenstore/dom{domain.Value}", $"XenStore messages on dom{domain.Value}'s XenStore ring"),
+            };
+        }
+
         lock (_lock)
         {
             _connections.Add(conn);
@@ -96,6 +116,11 @@ public sealed partial class XenStoreCore
     {
         ArgumentNullException.ThrowIfNull(conn);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(payload.Length, XsLimits.PayloadMax, nameof(payload));
+
+        if (conn.Trace is { } channel)
+        {
+            TraceRecord.EmitXsMessage(channel, conn.DomId, TraceXsDirection.Request, conn.TraceTransport, conn.TraceConnectionId, type, reqId, txId, payload);
+        }
 
         var request = new XsRequest(conn, type, reqId, txId);
         if (Faults is { } faults && TryStrike(faults, request, payload))

@@ -1,4 +1,5 @@
 using XvifSim.Public;
+using XvifSim.Public.Trace;
 using XvifSim.Public.XenStore;
 
 namespace XvifSim.Emulator.XenStore;
@@ -42,6 +43,13 @@ public sealed class XsConnection
             }
         }
     }
+
+    /// <summary>The channel this connection's messages are recorded on, or null.</summary>
+    internal ITraceChannel? Trace { get; set; }
+
+    internal TraceXsTransport TraceTransport { get; init; }
+
+    internal uint TraceConnectionId { get; init; }
 
     /// <summary>Watches registered on this connection (for leak checks).</summary>
     public int WatchCount => Watches.Count;
@@ -125,6 +133,12 @@ public sealed class XsConnection
                     }
 
                     message = _outbound.Dequeue();
+                }
+
+                if (Trace is { } channel)
+                {
+                    TraceXsDirection direction = message.Type == XsdSockmsgType.WatchEvent ? TraceXsDirection.WatchEvent : TraceXsDirection.Reply;
+                    TraceRecord.EmitXsMessage(channel, DomId, direction, TraceTransport, TraceConnectionId, message.Type, message.ReqId, message.TxId, message.Payload);
                 }
 
                 _sink(message.Type, message.ReqId, message.TxId, message.Payload);

@@ -22,7 +22,7 @@ public sealed class XsHostClient : IDisposable
     public XsHostClient(XenStoreCore core)
     {
         _core = core;
-        _connection = core.Connect(DomId.Dom0, privileged: true, OnMessage);
+        _connection = core.Connect(DomId.Dom0, privileged: true, OnMessage, Public.Trace.TraceXsTransport.Toolstack);
     }
 
     /// <summary>The client's connection, by which a fault plan tells its own requests from those it may strike.</summary>

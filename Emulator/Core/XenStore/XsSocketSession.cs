@@ -36,7 +36,7 @@ internal sealed class XsSocketSession
     /// <summary>Serves the client until it closes, breaks the protocol, falls too far behind, or the socket is closed under it.</summary>
     public async Task RunAsync()
     {
-        XsConnection connection = _core.Connect(DomId.Dom0, privileged: true, Deliver);
+        XsConnection connection = _core.Connect(DomId.Dom0, privileged: true, Deliver, Public.Trace.TraceXsTransport.Socket, (uint)_id);
         Task writer = WriteAsync();
         try
         {

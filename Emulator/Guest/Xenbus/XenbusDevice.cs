@@ -1,4 +1,5 @@
 using XvifSim.Public;
+using XvifSim.Public.Trace;
 using XvifSim.Public.Xenbus;
 
 namespace XvifSim.Guest.Xenbus;
@@ -21,6 +22,9 @@ public sealed class XenbusDevice
         OtherEndId = otherEndId;
         IsBackend = isBackend;
     }
+
+    /// <summary>The <c>xenbus/dom&lt;N&gt;</c> trace channel, opened at the first traced state change.</summary>
+    private ITraceChannel? _trace;
 
     public XenbusClient Store { get; }
 
@@ -59,7 +63,20 @@ public sealed class XenbusDevice
         }
 
         string wanted = ((int)state).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return current.Value == wanted ? Errno.Ok : await Store.WriteAsync($"{NodeName}/state", wanted);
+        if (current.Value == wanted)
+        {
+            return Errno.Ok;
+        }
+
+        Errno written = await Store.WriteAsync($"{NodeName}/state", wanted);
+        if (Kernel.Hypercalls.Trace is { } sink)
+        {
+            _trace ??= sink.Open($"xenbus/dom{Kernel.DomId.Value}", $"xenbus state changes of dom{Kernel.DomId.Value}'s devices (xenbus_switch_state)");
+            XenbusState old = int.TryParse(current.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int parsed) ? (XenbusState)parsed : XenbusState.Unknown;
+            TraceRecord.EmitXenbusState(_trace, Kernel.DomId, IsBackend ? TraceRingEnd.Backend : TraceRingEnd.Frontend, OtherEndId, old, state, written, $"/local/domain/{Kernel.DomId.Value}/{NodeName}");
+        }
+
+        return written;
     }
 
     /// <summary>

@@ -25,7 +25,11 @@ public sealed class CaptureSession : IDisposable
     private readonly List<Tap> _taps = [];
     private readonly Dictionary<string, Tap> _byName = new(StringComparer.Ordinal);
 
-    public CaptureSession(string directory, Func<ulong> clock)
+    /// <summary>
+    /// Opens the directory's files; <paramref name="comments"/> (scenario,
+    /// seed, version) go into all.pcapng's section header.
+    /// </summary>
+    public CaptureSession(string directory, Func<ulong> clock, IReadOnlyList<string>? comments = null)
     {
         RequireLibpcap();
         Directory = directory;
@@ -37,12 +41,14 @@ public sealed class CaptureSession : IDisposable
 
             // A 1 MiB buffer: every frame that crosses an interface lands here, and
             // FileStream's default 4 KiB would mean a write(2) every few dozen frames.
-            _all = new PcapngWriter(new FileStream(all, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1 << 20), "XvifSim");
+            _all = new PcapngWriter(new FileStream(all, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1 << 20), "XvifSim", comments);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new CaptureFileException(all, e.Message, e);
         }
+
+        Trace = new PcapngTraceSink(_all, clock);
     }
 
     public string Directory { get; }
@@ -53,6 +59,9 @@ public sealed class CaptureSession : IDisposable
     /// the run throws this on its own thread to stop the run.
     /// </summary>
     public CaptureFileException? Failure { get; private set; }
+
+    /// <summary>The sink that writes protocol records into all.pcapng (docs/trace-format.md); install it on the machine to trace.</summary>
+    public PcapngTraceSink Trace { get; }
 
     /// <summary>The per-interface files written so far, with their frame counts.</summary>
     public IReadOnlyList<(string Name, string Path, long Frames)> Files =>
@@ -118,7 +127,7 @@ public sealed class CaptureSession : IDisposable
         public void Frame(NetworkInterface iface, FrameDirection direction, ReadOnlySpan<byte> frame)
         {
             File.Write(frame);
-            all.WritePacket(id, clock(), frame, direction == FrameDirection.In);
+            all.WritePacket(id, clock, frame, direction == FrameDirection.In);
         }
     }
 }

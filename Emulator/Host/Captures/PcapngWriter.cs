@@ -8,7 +8,8 @@ namespace XvifSim.Host.Captures;
 /// one Section Header Block, an Interface Description Block per interface
 /// (if_name, if_description, if_MACaddr, if_tsresol = 9 for nanoseconds),
 /// and an Enhanced Packet Block per frame with epb_flags giving the
-/// direction. Little-endian, as the byte-order magic says. SharpPcap writes
+/// direction (trace records, on interfaces of LINKTYPE_USER0, have none),
+/// and opt_comment lines in the section header. Little-endian, as the byte-order magic says. SharpPcap writes
 /// only classic pcap and no kept NuGet package here writes pcapng, so this
 /// is ours. Writing a frame allocates nothing.
 /// </summary>
@@ -21,6 +22,7 @@ public sealed class PcapngWriter : IDisposable
     public const ushort LinkTypeEthernet = 1;
 
     private const ushort OptEndOfOpt = 0;
+    private const ushort OptComment = 1;
     private const ushort ShbUserAppl = 4;
     private const ushort IfName = 2;
     private const ushort IfDescription = 3;
@@ -39,7 +41,8 @@ public sealed class PcapngWriter : IDisposable
     private readonly byte[] _block = new byte[32 + 65536 + 16];
     private uint _interfaces;
 
-    public PcapngWriter(Stream stream, string application)
+    /// <summary>Starts the section; each of <paramref name="comments"/> becomes an opt_comment of the Section Header Block.</summary>
+    public PcapngWriter(Stream stream, string application, IReadOnlyList<string>? comments = null)
     {
         _stream = stream;
         var block = new BlockBuilder(_block);
@@ -47,22 +50,35 @@ public sealed class PcapngWriter : IDisposable
         block.U16(1);
         block.U16(0);
         block.U64(ulong.MaxValue); // section length: not specified
+        foreach (string comment in comments ?? [])
+        {
+            block.Option(OptComment, Encoding.UTF8.GetBytes(comment));
+        }
+
         block.Option(ShbUserAppl, Encoding.UTF8.GetBytes(application));
         block.Option(OptEndOfOpt, []);
         WriteBlock(SectionHeaderBlock, block.Length);
     }
 
-    /// <summary>Adds an interface; returns its id for <see cref="WritePacket"/>.</summary>
-    public uint AddInterface(string name, string description, ReadOnlySpan<byte> mac, uint snapLength)
+    /// <summary>
+    /// Adds an interface of <paramref name="linkType"/> (Ethernet unless
+    /// said); returns its id for <see cref="WritePacket(uint, Func{ulong}, ReadOnlySpan{byte}, bool?)"/>.
+    /// An empty <paramref name="mac"/> leaves out if_MACaddr.
+    /// </summary>
+    public uint AddInterface(string name, string description, ReadOnlySpan<byte> mac, uint snapLength, ushort linkType = LinkTypeEthernet)
     {
         using Lock.Scope scope = _lock.EnterScope();
         var block = new BlockBuilder(_block);
-        block.U16(LinkTypeEthernet);
+        block.U16(linkType);
         block.U16(0);
         block.U32(snapLength);
         block.Option(IfName, Encoding.UTF8.GetBytes(name));
         block.Option(IfDescription, Encoding.UTF8.GetBytes(description));
-        block.Option(IfMacAddr, mac);
+        if (!mac.IsEmpty)
+        {
+            block.Option(IfMacAddr, mac);
+        }
+
         block.Option(IfTsResol, [9]);
         block.Option(OptEndOfOpt, []);
         WriteBlock(InterfaceDescriptionBlock, block.Length);
@@ -73,6 +89,24 @@ public sealed class PcapngWriter : IDisposable
     public void WritePacket(uint interfaceId, ulong timeNs, ReadOnlySpan<byte> frame, bool inbound)
     {
         using Lock.Scope scope = _lock.EnterScope();
+        WritePacketLocked(interfaceId, timeNs, frame, inbound);
+    }
+
+    /// <summary>
+    /// Writes one block stamped with <paramref name="clock"/> read under the
+    /// writer's lock, so blocks from several vCPU threads land in time order
+    /// (the threaded scheduler's clock is monotonic; whichever thread takes
+    /// the lock first also read the earlier time). <paramref name="inbound"/>
+    /// null leaves out epb_flags (trace records have no direction).
+    /// </summary>
+    public void WritePacket(uint interfaceId, Func<ulong> clock, ReadOnlySpan<byte> frame, bool? inbound)
+    {
+        using Lock.Scope scope = _lock.EnterScope();
+        WritePacketLocked(interfaceId, clock(), frame, inbound);
+    }
+
+    private void WritePacketLocked(uint interfaceId, ulong timeNs, ReadOnlySpan<byte> frame, bool? inbound)
+    {
         var block = new BlockBuilder(_block);
         block.U32(interfaceId);
         block.U32((uint)(timeNs >> 32));
@@ -80,10 +114,14 @@ public sealed class PcapngWriter : IDisposable
         block.U32((uint)frame.Length);
         block.U32((uint)frame.Length);
         block.Bytes(frame);
-        Span<byte> flags = stackalloc byte[4];
-        // epb_flags bits 0-1: 01 inbound, 10 outbound.
-        BinaryPrimitives.WriteUInt32LittleEndian(flags, inbound ? 1u : 2u);
-        block.Option(EpbFlags, flags);
+        if (inbound is { } isInbound)
+        {
+            Span<byte> flags = stackalloc byte[4];
+            // epb_flags bits 0-1: 01 inbound, 10 outbound.
+            BinaryPrimitives.WriteUInt32LittleEndian(flags, isInbound ? 1u : 2u);
+            block.Option(EpbFlags, flags);
+        }
+
         block.Option(OptEndOfOpt, []);
         WriteBlock(EnhancedPacketBlock, block.Length);
     }

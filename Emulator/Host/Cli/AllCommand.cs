@@ -13,9 +13,9 @@ namespace XvifSim.Host.Cli;
 /// </summary>
 internal static class AllCommand
 {
-    public static Command Create(Option<int> seed, Option<bool> threaded, Option<string> output)
+    public static Command Create(Option<int> seed, Option<bool> threaded, Option<string> output, Option<bool> noTrace)
     {
-        var all = new Command("all", "Run every scenario; fails if any fails.") { seed, threaded, output };
+        var all = new Command("all", "Run every scenario; fails if any fails.") { seed, threaded, output, noTrace };
         all.SetAction(result =>
         {
             XvifSimCommand.NoteSeedIgnored(all, result);
@@ -25,7 +25,7 @@ internal static class AllCommand
                 return bad;
             }
 
-            var options = new ScenarioOptions(result.GetValue(seed), result.GetValue(threaded)) { CaptureDirectory = root };
+            var options = new ScenarioOptions(result.GetValue(seed), result.GetValue(threaded)) { CaptureDirectory = root, Trace = !result.GetValue(noTrace) };
             var rows = new List<(string Name, bool Passed, TimeSpan Time, long Frames)>();
             TerminalProgress.Run("all", ScenarioCatalog.All.Count, progress =>
             {

@@ -11,7 +11,7 @@ internal static class RunCommand
     /// <summary>The longest --duration: a day of scheduler time, far past any useful run, and well inside what a TimeSpan holds.</summary>
     private const double MaxDurationSeconds = 86_400;
 
-    public static Command Create(Option<int> seed, Option<bool> threaded, Option<string> output)
+    public static Command Create(Option<int> seed, Option<bool> threaded, Option<string> output, Option<bool> noTrace)
     {
         var scenarioName = new Argument<string?>("scenario")
         {
@@ -43,7 +43,7 @@ internal static class RunCommand
             Description = "replay only: the Ethernet pcap file to send from guest1 (default: a generated ARP, ping and UDP echo).",
             HelpName = "FILE",
         };
-        var run = new Command("run", "Run one scenario and check its expectation.") { scenarioName, seed, threaded, output, duration, input, FaultOption.Option };
+        var run = new Command("run", "Run one scenario and check its expectation.") { scenarioName, seed, threaded, output, duration, input, noTrace, FaultOption.Option };
         run.SetAction(result =>
         {
             string name = result.GetValue(scenarioName) ?? ScenarioCatalog.Default.Name;
@@ -76,7 +76,7 @@ internal static class RunCommand
 
             XvifSimCommand.NoteSeedIgnored(run, result);
             string root = result.GetValue(output)!;
-            if (FaultOption.Check(run, result, out FaultPlan? faults) ?? XvifSimCommand.PrepareCaptures(run, root, [scenario.Name]) is int bad)
+            if ((FaultOption.Check(run, result, out FaultPlan? faults) ?? XvifSimCommand.PrepareCaptures(run, root, [scenario.Name])) is int bad)
             {
                 return bad;
             }
@@ -85,6 +85,7 @@ internal static class RunCommand
             {
                 CaptureDirectory = root,
                 Faults = faults,
+                Trace = !result.GetValue(noTrace),
                 Duration = result.GetValue(duration) is double seconds ? TimeSpan.FromSeconds(seconds) : null,
             };
             return TerminalProgress.Run($"run {scenario.Name}", 1, progress =>

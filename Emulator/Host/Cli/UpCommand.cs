@@ -14,7 +14,7 @@ namespace XvifSim.Host.Cli;
 /// </summary>
 internal static class UpCommand
 {
-    public static Command Create(Option<int> seed, Option<bool> threaded, Option<string> output)
+    public static Command Create(Option<int> seed, Option<bool> threaded, Option<string> output, Option<bool> noTrace)
     {
         var files = new Argument<string[]>("guest.cfg")
         {
@@ -39,7 +39,7 @@ internal static class UpCommand
         traffic.AcceptOnlyFromAmong(UpSession.Ping, UpSession.Udp, UpSession.None);
         var up = new Command("up", "Boot dom0 with bridge0 and the guests of the given xl.cfg files, run traffic between them, report.")
         {
-            files, traffic, seed, threaded, output, FaultOption.Option,
+            files, traffic, seed, threaded, output, noTrace, FaultOption.Option,
         };
         up.SetAction(result =>
         {
@@ -76,12 +76,12 @@ internal static class UpCommand
             }
 
             string root = result.GetValue(output)!;
-            if (FaultOption.Check(up, result, out FaultPlan? faults) ?? XvifSimCommand.PrepareCaptures(up, root, [UpSession.CaptureFolder]) is int bad)
+            if ((FaultOption.Check(up, result, out FaultPlan? faults) ?? XvifSimCommand.PrepareCaptures(up, root, [UpSession.CaptureFolder])) is int bad)
             {
                 return bad;
             }
 
-            var options = new ScenarioOptions(result.GetValue(seed), result.GetValue(threaded)) { CaptureDirectory = root, Faults = faults };
+            var options = new ScenarioOptions(result.GetValue(seed), result.GetValue(threaded)) { CaptureDirectory = root, Faults = faults, Trace = !result.GetValue(noTrace) };
             return UpSession.Run(guests, result.GetValue(traffic)!, options);
         });
         return up;

@@ -5,6 +5,7 @@ using XvifSim.Emulator;
 using XvifSim.Emulator.Domains;
 using XvifSim.Emulator.Scheduling;
 using XvifSim.Emulator.XenStore;
+using XvifSim.Host.Captures;
 using XvifSim.Host.Toolstack;
 
 namespace XvifSim.Host.Cli;
@@ -12,7 +13,8 @@ namespace XvifSim.Host.Cli;
 /// <summary>
 /// `xvifsim xenstored --socket PATH [--guests N]`: a standalone store that
 /// Debian's xenstore-utils and pyxs can use, with dom0, the standard tree and
-/// N guest domains, until SIGINT or SIGTERM.
+/// N guest domains, until SIGINT or SIGTERM; with --trace FILE.pcapng, every
+/// message of every client (and of the toolstack's set-up) is recorded there.
 /// </summary>
 internal static class XenstoredCommand
 {
@@ -33,8 +35,13 @@ internal static class XenstoredCommand
             HelpName = "N",
             DefaultValueFactory = _ => 0,
         };
-        var command = new Command("xenstored", "Run a standalone XenStore on a Unix socket until stopped.") { socket, guests };
-        command.SetAction(result => Run(command, result.GetValue(socket)!, result.GetValue(guests)));
+        var trace = new Option<string?>("--trace")
+        {
+            Description = "Record every message of every client into this pcapng file (docs/trace-format.md; tools/wireshark/xvifsim.lua decodes it).",
+            HelpName = "FILE",
+        };
+        var command = new Command("xenstored", "Run a standalone XenStore on a Unix socket until stopped.") { socket, guests, trace };
+        command.SetAction(result => Run(command, result.GetValue(socket)!, result.GetValue(guests), result.GetValue(trace)));
         return command;
     }
 
@@ -51,7 +58,7 @@ internal static class XenstoredCommand
         return folder is not null && !Directory.Exists(folder) ? $"--socket '{path}': the folder {folder} does not exist" : null;
     }
 
-    private static int Run(Command command, string path, int guests)
+    private static int Run(Command command, string path, int guests, string? tracePath)
     {
         if (guests is < 0 or > 1000)
         {
@@ -63,7 +70,23 @@ internal static class XenstoredCommand
             return CliUsage.Fail(command, problem);
         }
 
-        using var machine = new Machine(new ThreadedScheduler());
+        var scheduler = new ThreadedScheduler();
+        PcapngWriter? traceFile = null;
+        if (tracePath is not null)
+        {
+            try
+            {
+                traceFile = new PcapngWriter(new FileStream(tracePath, FileMode.Create, FileAccess.Write, FileShare.Read), "XvifSim xenstored", [$"xenstored --socket {path}", $"version: XvifSim {typeof(XenstoredCommand).Assembly.GetName().Version}"]);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                scheduler.Dispose();
+                return CliUsage.Fail(command, $"--trace '{tracePath}': cannot create the file: {e.Message}");
+            }
+        }
+
+        using PcapngWriter? written = traceFile;
+        using var machine = new Machine(scheduler, new MachineOptions { Trace = traceFile is null ? null : new PcapngTraceSink(traceFile, () => scheduler.NowNs) });
         using var store = new XsHostClient(machine.XenStore.Core);
         DomainDirectories.WriteDom0(store);
         for (int i = 1; i <= guests; i++)
@@ -90,6 +113,11 @@ internal static class XenstoredCommand
             using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
             using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Set(); });
             Console.WriteLine($"xenstored: listening on {path} (dom0 and {guests} guest{(guests == 1 ? "" : "s")}); XENSTORED_PATH={path} xenstore-ls /");
+            if (tracePath is not null)
+            {
+                Console.WriteLine($"xenstored: recording every message into {tracePath} (written out when stopped)");
+            }
+
             stop.Wait();
             Console.WriteLine("xenstored: stopped");
         }

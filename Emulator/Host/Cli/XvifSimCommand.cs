@@ -76,9 +76,9 @@ public static class XvifSimCommand
     {
         var root = new RootCommand($"XvifSim: Xen's hypervisor interfaces, NetBSD's xvif and xennet drivers, in one process. Run it as {Launcher}.");
         root.Subcommands.Add(ListCommand());
-        root.Subcommands.Add(RunCommand.Create(Seed, Threaded, Out));
-        root.Subcommands.Add(AllCommand.Create(Seed, Threaded, Out));
-        root.Subcommands.Add(UpCommand.Create(Seed, Threaded, Out));
+        root.Subcommands.Add(RunCommand.Create(Seed, Threaded, Out, NoTrace));
+        root.Subcommands.Add(AllCommand.Create(Seed, Threaded, Out, NoTrace));
+        root.Subcommands.Add(UpCommand.Create(Seed, Threaded, Out, NoTrace));
         root.Subcommands.Add(XenstoredCommand.Create());
         root.Subcommands.Add(SoakCommand.Create(Seed));
         return root;
@@ -146,6 +146,12 @@ public static class XvifSimCommand
     internal static readonly Option<bool> Threaded = new("--threaded")
     {
         Description = "Run the vCPUs on worker threads in real time instead (no seed applies).",
+    };
+
+    /// <summary>--no-trace, shared by `run`, `all` and `up`.</summary>
+    internal static readonly Option<bool> NoTrace = new("--no-trace")
+    {
+        Description = "Leave the protocol trace records (XenStore, xenbus, rings, grants, events) out of all.pcapng.",
     };
 
     /// <summary>--out: where Captures/&lt;scenario&gt;/ goes (default $XVIFSIM_CAPTURES, else ./Captures).</summary>

@@ -22,6 +22,13 @@ public sealed record ScenarioOptions(int Seed = 1, bool Threaded = false)
     /// </summary>
     public FaultPlan? Faults { get; init; }
 
+    /// <summary>
+    /// Write protocol trace records (XenStore, xenbus, netif rings, grants,
+    /// events) into all.pcapng beside the frames (docs/trace-format.md). On
+    /// by default; only meaningful with a <see cref="CaptureDirectory"/>.
+    /// </summary>
+    public bool Trace { get; init; } = true;
+
     public IScheduler CreateScheduler() => Threaded ? new ThreadedScheduler() : new DeterministicScheduler(Seed);
 
     public string SchedulerName => Threaded ? "threaded" : $"deterministic, seed {Seed}";

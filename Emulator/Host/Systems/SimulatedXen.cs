@@ -1,6 +1,7 @@
 using XvifSim.Backend;
 using XvifSim.Emulator;
 using XvifSim.Emulator.Domains;
+using XvifSim.Emulator.Scheduling;
 using XvifSim.Emulator.XenStore;
 using XvifSim.Guest.Net;
 using XvifSim.Host.Captures;
@@ -37,7 +38,17 @@ public sealed class SimulatedXen : IDisposable
     public SimulatedXen(ScenarioOptions options, string scenario, XvifOptions? xvif = null)
     {
         Options = options;
-        Machine = new Machine(options.CreateScheduler(), new MachineOptions { Dom0 = new DomainConfig("Domain-0") { RamPages = Dom0RamPages } });
+        IScheduler scheduler = options.CreateScheduler();
+        if (options.CaptureDirectory is { } root)
+        {
+            Captures = new CaptureSession(Path.Combine(root, scenario), () => scheduler.NowNs, SectionComments(options, scenario));
+        }
+
+        Machine = new Machine(scheduler, new MachineOptions
+        {
+            Dom0 = new DomainConfig("Domain-0") { RamPages = Dom0RamPages },
+            Trace = options.Trace ? Captures?.Trace : null,
+        });
         if (options.Faults is { Specs.Count: > 0 } plan)
         {
             // Before anything runs, so that "the nth operation" counts from the first.
@@ -47,11 +58,7 @@ public sealed class SimulatedXen : IDisposable
         Store = new XsHostClient(Machine.XenStore.Core);
         DomainDirectories.WriteDom0(Store);
         Dom0 = new Dom0System(Machine.Dom0, Dom0Address, xvif ?? new XvifOptions());
-        if (options.CaptureDirectory is { } root)
-        {
-            Captures = new CaptureSession(Path.Combine(root, scenario), () => Machine.Scheduler.NowNs);
-            Captures.Attach("dom0", Dom0.Bridge.Local, "bridge0 in dom0: the learning bridge and dom0's own address");
-        }
+        Captures?.Attach("dom0", Dom0.Bridge.Local, "bridge0 in dom0: the learning bridge and dom0's own address");
 
         _seen.Add(("dom0", Dom0.Bridge.Local));
         Track("dom0", Dom0.Kernel.Interfaces);
@@ -235,6 +242,38 @@ public sealed class SimulatedXen : IDisposable
             }
 
             _seen.Add((domain, iface));
-            Captures?.Attach(domain, iface, $"{iface.Name} of {domain}");
+            Captures?.Attach(domain, iface, Describe(domain, iface.Name));
         };
+
+    /// <summary>
+    /// The pcapng interface description: for an xvif, which guest and vif it
+    /// serves (NetBSD names it xvif&lt;domid&gt;i&lt;handle&gt;, xennetback_xenbus.c).
+    /// </summary>
+    private string Describe(string domain, string iface)
+    {
+        System.Text.RegularExpressions.Match xvif = System.Text.RegularExpressions.Regex.Match(iface, "^xvif([0-9]+)i([0-9]+)$");
+        if (!xvif.Success || !ushort.TryParse(xvif.Groups[1].Value, out ushort domid))
+        {
+            return $"{iface} of {domain}";
+        }
+
+        string guest = Machine.TryGetDomain(new DomId(domid), out Domain served) ? $"{served.Name} (dom{domid})" : $"dom{domid}";
+        return $"{iface} in {domain}: the xvif backend serving {guest} vif {xvif.Groups[2].Value}";
+    }
+
+    /// <summary>all.pcapng's section comments: what ran, how, and which build.</summary>
+    private static string[] SectionComments(ScenarioOptions options, string scenario)
+    {
+        string version = typeof(SimulatedXen).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+        return
+        [
+            $"scenario: {scenario}",
+            $"scheduler: {options.SchedulerName}",
+            $"seed: {options.Seed}",
+            $"version: XvifSim {version}",
+            $"trace: {(options.Trace ? "on (tools/wireshark/xvifsim.lua decodes the LINKTYPE_USER0 interfaces)" : "off")}",
+        ];
+    }
 }

@@ -1,3 +1,5 @@
+using XvifSim.Public.Trace;
+
 namespace XvifSim.Public.Rings;
 
 /// <summary>
@@ -26,6 +28,9 @@ public sealed class BackRing
     public RingIndex ReqCons { get; set; }
 
     public RingIndex RspProdPvt { get; set; }
+
+    /// <summary>Where this end reports its pushes and event-index writes; null (no trace) costs a null check.</summary>
+    public RingTrace? Trace { get; set; }
 
     public int EntryOffset(RingIndex index) => SharedRing.EntryOffset(index, Size, EntrySize);
 
@@ -58,7 +63,9 @@ public sealed class BackRing
         SharedBits.WriteU32(Page, SharedRing.RspProdOffset, RspProdPvt.Value);
         RingBarrier.Mb();
         var eventIndex = new RingIndex(SharedBits.ReadU32(Page, SharedRing.RspEventOffset));
-        return SharedRing.ShouldNotify(RspProdPvt, eventIndex, old);
+        bool notify = SharedRing.ShouldNotify(RspProdPvt, eventIndex, old);
+        Trace?.Pushed(Page, Size, EntrySize, TraceRingAction.ResponsePushed, TraceRingIndexKind.RspProd, old, RspProdPvt, eventIndex, notify);
+        return notify;
     }
 
     /// <summary>
@@ -74,6 +81,7 @@ public sealed class BackRing
         }
 
         SharedBits.WriteU32(Page, SharedRing.ReqEventOffset, (ReqCons + 1).Value);
+        Trace?.Index(TraceRingIndexKind.ReqEvent, notify: false, ReqCons, ReqCons + 1, default);
         RingBarrier.Mb();
         return UnconsumedRequests(ReadReqProd()) != 0;
     }
@@ -96,6 +104,7 @@ public sealed class BackRing
             }
 
             SharedBits.WriteU32(Page, SharedRing.ReqEventOffset, (prod + 1).Value);
+            Trace?.Index(TraceRingIndexKind.ReqEvent, notify: false, ReqCons, prod + 1, default);
             RingBarrier.Mb();
         }
         while (ReadReqProd() != prod);

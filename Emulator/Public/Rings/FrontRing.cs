@@ -1,3 +1,5 @@
+using XvifSim.Public.Trace;
+
 namespace XvifSim.Public.Rings;
 
 /// <summary>
@@ -26,6 +28,9 @@ public sealed class FrontRing
 
     public RingIndex RspCons { get; set; }
 
+    /// <summary>Where this end reports its pushes and event-index writes; null (no trace) costs a null check.</summary>
+    public RingTrace? Trace { get; set; }
+
     /// <summary>RING_FREE_REQUESTS: slots free for new requests (not yet answered ones count as used).</summary>
     public uint FreeRequests => Size - (ReqProdPvt - RspCons);
 
@@ -52,7 +57,9 @@ public sealed class FrontRing
         SharedBits.WriteU32(Page, SharedRing.ReqProdOffset, ReqProdPvt.Value);
         RingBarrier.Mb();
         var eventIndex = new RingIndex(SharedBits.ReadU32(Page, SharedRing.ReqEventOffset));
-        return SharedRing.ShouldNotify(ReqProdPvt, eventIndex, old);
+        bool notify = SharedRing.ShouldNotify(ReqProdPvt, eventIndex, old);
+        Trace?.Pushed(Page, Size, EntrySize, TraceRingAction.RequestPushed, TraceRingIndexKind.ReqProd, old, ReqProdPvt, eventIndex, notify);
+        return notify;
     }
 
     /// <summary>RING_HAS_UNCONSUMED_RESPONSES as a count: responses published and not yet read.</summary>
@@ -71,10 +78,15 @@ public sealed class FrontRing
         }
 
         SharedBits.WriteU32(Page, SharedRing.RspEventOffset, (RspCons + 1).Value);
+        Trace?.Index(TraceRingIndexKind.RspEvent, notify: false, RspCons, RspCons + 1, default);
         RingBarrier.Mb();
         return UnconsumedResponses(ReadRspProd()) != 0;
     }
 
     /// <summary>Sets rsp_event: the backend notifies when its rsp_prod passes this index.</summary>
-    public void SetRspEvent(RingIndex index) => SharedBits.WriteU32(Page, SharedRing.RspEventOffset, index.Value);
+    public void SetRspEvent(RingIndex index)
+    {
+        SharedBits.WriteU32(Page, SharedRing.RspEventOffset, index.Value);
+        Trace?.Index(TraceRingIndexKind.RspEvent, notify: false, RspCons, index, default);
+    }
 }

@@ -9,6 +9,7 @@ using XvifSim.Guest.Net;
 using XvifSim.Guest.Xenbus;
 using XvifSim.Host.Toolstack;
 using XvifSim.Public;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Tests.Backend;
 
@@ -23,9 +24,10 @@ internal sealed class XvifHarness : IDisposable
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
 
     /// <param name="dom0Hypercalls">Wraps dom0's hypercall facade before its kernel gets it (the hostile tests interpose on grant copies).</param>
-    public XvifHarness(bool threaded = false, int seed = 1, XvifOptions? options = null, Func<IHypercalls, IHypercalls>? dom0Hypercalls = null)
+    /// <param name="trace">The machine's trace sink, if the test reads the protocol records.</param>
+    public XvifHarness(bool threaded = false, int seed = 1, XvifOptions? options = null, Func<IHypercalls, IHypercalls>? dom0Hypercalls = null, ITraceSink? trace = null)
     {
-        Machine = new Machine(threaded ? new ThreadedScheduler() : new DeterministicScheduler(seed));
+        Machine = new Machine(threaded ? new ThreadedScheduler() : new DeterministicScheduler(seed), new MachineOptions { Trace = trace });
         Store = new XsHostClient(Machine.XenStore.Core);
         DomainDirectories.WriteDom0(Store);
         IHypercalls dom0Calls = Machine.Dom0.Hypercalls;

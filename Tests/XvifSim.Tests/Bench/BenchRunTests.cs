@@ -29,7 +29,7 @@ public class BenchRunTests
 
         Assert.Multiple(() =>
         {
-            foreach (FlowResult flow in new[] { results.Small, results.Large, results.SmallCaptured, results.LargeCaptured })
+            foreach (FlowResult flow in new[] { results.Small, results.Large, results.SmallCaptured, results.LargeCaptured, results.SmallTraced })
             {
                 Assert.That(flow.Frames, Is.Positive, $"{flow.FrameLength} B frames, capture {flow.Capture}: frames delivered");
             }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using XvifSim.Guest.Net;
 using XvifSim.Public;
 using XvifSim.Public.Netif;
+using XvifSim.Public.Trace;
 using XvifSim.Tests.Backend;
 
 namespace XvifSim.Tests.Hostile;
@@ -18,10 +19,10 @@ internal sealed partial class HostileBed : IDisposable
 {
     private int _healthyRounds;
 
-    public HostileBed(bool threaded = false, int seed = 1)
+    public HostileBed(bool threaded = false, int seed = 1, ITraceSink? trace = null)
     {
         InterposedHypercalls? dom0Calls = null;
-        H = new XvifHarness(threaded, seed, dom0Hypercalls: inner => dom0Calls = new InterposedHypercalls(inner));
+        H = new XvifHarness(threaded, seed, dom0Hypercalls: inner => dom0Calls = new InterposedHypercalls(inner), trace: trace);
         Dom0Calls = dom0Calls!;
         Dom0Baseline = [.. H.Machine.Outstanding()];
         TestFrontend hostile = XvifTxTests.ConnectGuest(H, "hostile", out NetworkInterface hostileVif, out List<byte[]> hostileReceived);

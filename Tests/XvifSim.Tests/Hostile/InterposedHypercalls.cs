@@ -2,6 +2,7 @@ using XvifSim.Public;
 using XvifSim.Public.Events;
 using XvifSim.Public.Grants;
 using XvifSim.Public.Memory;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Tests.Hostile;
 
@@ -28,6 +29,8 @@ internal sealed class InterposedHypercalls(IHypercalls inner) : IHypercalls, IGr
     public IEventChannelOps EventChannel => inner.EventChannel;
 
     public IVcpu Vcpu => inner.Vcpu;
+
+    public ITraceSink? Trace => inner.Trace;
 
     public void ConsoleWrite(string line) => inner.ConsoleWrite(line);
 
