@@ -5,8 +5,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-HOST_PROJECT="$ROOT/Emulator/Host/XvifSim.Host.csproj"
-HOST_DLL="$ROOT/Emulator/Host/bin/Release/net10.0/xvifsim.dll"
+HOST_PROJECT="$ROOT/Emulator/Cli/XvifSim.Cli.csproj"
+HOST_DLL="$ROOT/Emulator/Cli/bin/Release/net10.0/xvifsim.dll"
 BENCH_PROJECT="$ROOT/Tests/XvifSim.Benchmarks/XvifSim.Benchmarks.csproj"
 BENCH_DLL="$ROOT/Tests/XvifSim.Benchmarks/bin/Release/net10.0/XvifSim.Benchmarks.dll"
 # Scenarios write their pcaps under the checkout's Captures/ wherever they are run from.

@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>
 /// The progress display of a long run, one line per step, drawn with

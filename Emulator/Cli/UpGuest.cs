@@ -1,7 +1,7 @@
 using XvifSim.Guest.Net;
 using XvifSim.Host.Toolstack;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>
 /// One guest of `xvifsim up`: the xl.cfg it came from, what was read from it,

@@ -2,7 +2,7 @@ using XvifSim.Guest.Net;
 using XvifSim.Host.Scenarios;
 using XvifSim.Host.Systems;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>
 /// The run behind `xvifsim up`, in four steps a terminal shows as progress:

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using XvifSim.Host.Scenarios;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>The `xvifsim` command line (System.CommandLine).</summary>
 public static class XvifSimCommand
