@@ -75,21 +75,43 @@ public sealed class Machine : IDisposable
         TryGetDomain(id, out Domain domain) ? domain : throw new KeyNotFoundException($"no domain {id}");
 
     /// <summary>
-    /// domain_crash: a guest faulted. Its vCPU stops, dom0 hears of it on
-    /// VIRQ_DOM_EXC, and the domain waits for the toolstack to destroy it.
+    /// Raised once per crashed domain, after its vCPU has stopped and the
+    /// crash is in its kernel log, on the thread that crashed it (a vCPU):
+    /// whoever drives the host records it there and acts on it (xl's
+    /// on_crash) from its own thread.
+    /// </summary>
+    public event Action<Domain, Exception>? DomainCrashed;
+
+    /// <summary>
+    /// domain_crash: a guest faulted. Its vCPU stops, the exception and its
+    /// stack go to the domain's kernel log (as Xen prints the guest's state
+    /// on the console), dom0 hears of it on VIRQ_DOM_EXC, and the domain waits
+    /// for the toolstack to destroy it.
     /// </summary>
     public void Crash(Domain domain, Exception cause)
     {
-        if (domain.State != DomainState.Running)
+        ArgumentNullException.ThrowIfNull(cause);
+        lock (_lifecycleLock)
         {
-            return;
+            if (domain.State != DomainState.Running)
+            {
+                return;
+            }
+
+            domain.State = DomainState.Crashed;
         }
 
-        domain.State = DomainState.Crashed;
         domain.CrashReason = cause.Message;
+        domain.CrashCause = cause;
         domain.Vcpu.Context.Shutdown();
         Console.Write(domain, $"domain_crash: {cause.GetType().Name}: {cause.Message}");
+        foreach (string line in cause.ToString().Split('\n').Skip(1))
+        {
+            Console.Write(domain, $"domain_crash: {line.TrimEnd('\r')}");
+        }
+
         Dom0.EventChannels.SendVirq(Virq.DomExc);
+        DomainCrashed?.Invoke(domain, cause);
     }
 
     /// <summary>

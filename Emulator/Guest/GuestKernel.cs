@@ -59,6 +59,39 @@ public sealed class GuestKernel
     /// </summary>
     public void Run(Action work) => Hypercalls.Vcpu.Schedule(() => _context.RunInside(work));
 
+    /// <summary>
+    /// Hands a task the kernel started to the vCPU's fault path: if it ends
+    /// faulted or cancelled, its exception is rethrown on this domain's vCPU,
+    /// where the scheduler gives it to domain_crash (Machine.Crash in the
+    /// emulator), exactly as if it had been thrown synchronously there. So an
+    /// asynchronous failure in a driver crashes its domain, logged with its
+    /// stack, instead of vanishing with a discarded task. Every task the
+    /// kernel starts and does not await goes through here.
+    /// </summary>
+    public void Observe(Task task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (task.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        task.ContinueWith(
+            static (done, state) => ((GuestKernel)state!).RethrowOnVcpu(done),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void RethrowOnVcpu(Task failed)
+    {
+        Exception cause = failed.Exception is { InnerExceptions.Count: 1 } single
+            ? single.InnerExceptions[0]
+            : (Exception?)failed.Exception ?? new TaskCanceledException(failed);
+        Hypercalls.Vcpu.Schedule(() => System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause));
+    }
+
     /// <summary>softint_establish: a handler the data path can schedule to run later on this vCPU.</summary>
     public SoftInterrupt EstablishSoftInterrupt(Action handler) => new(this, handler, _context.RunInside);
 }

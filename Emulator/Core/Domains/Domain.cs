@@ -50,6 +50,9 @@ public sealed class Domain
     /// <summary>Why the domain crashed, if it did.</summary>
     public string? CrashReason { get; internal set; }
 
+    /// <summary>The exception that crashed the domain, with its stack, if it crashed.</summary>
+    public Exception? CrashCause { get; internal set; }
+
     /// <summary>True once destroyed (dying or dead): it can no longer be the target of new grants or bindings.</summary>
     public bool IsDying => State is DomainState.Dying or DomainState.Dead;
 

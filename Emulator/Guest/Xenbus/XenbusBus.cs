@@ -68,7 +68,7 @@ public sealed class XenbusBus
             return;
         }
 
-        _ = ProbeLoopAsync();
+        _kernel.Observe(ProbeLoopAsync());
     }
 
     private async Task ProbeLoopAsync()
@@ -193,7 +193,7 @@ public sealed class XenbusBus
         var watch = new StateWatch(device, driver);
         _stateWatches[token] = watch;
         device.OtherEndWatchToken = token;
-        await _store.WatchAsync($"{device.OtherEndPath}/state", token, (_, _) => _ = ReportStateAsync(watch));
+        await _store.WatchAsync($"{device.OtherEndPath}/state", token, (_, _) => _kernel.Observe(ReportStateAsync(watch)));
     }
 
     private async Task StopWatchingAsync(XenbusDevice device)

@@ -20,13 +20,14 @@ public sealed class Dom0System
 
     private volatile bool _booted;
 
-    public Dom0System(Domain domain, IPv4Address address, XvifOptions xvifOptions)
+    /// <param name="backendFor">The backend chosen for a vif (by its device); null runs xvif for every vif.</param>
+    public Dom0System(Domain domain, IPv4Address address, XvifOptions xvifOptions, Func<XenbusDevice, VifDriver>? backendFor = null)
     {
         Kernel = new GuestKernel(domain.Hypercalls, "dom0");
         Store = new XenbusClient(Kernel);
         Bus = new XenbusBus(Kernel, Store, isBackend: true);
         Xvif = new XvifDriver(Kernel, Bus, xvifOptions);
-        Bus.Register(Xvif);
+        Bus.Register(new VifDriverRouter(Kernel, Bus, Xvif, backendFor ?? (_ => VifDriver.Xvif)));
         Func<ulong> clock = () => Kernel.Hypercalls.Vcpu.SystemTimeNs;
         Bridge = new Bridge("bridge0", BridgeMac, clock);
         Ip = new IpStack(Bridge.Local, address, 24, clock);

@@ -2,11 +2,13 @@ using XvifSim.Backend;
 using XvifSim.Emulator;
 using XvifSim.Emulator.Domains;
 using XvifSim.Emulator.XenStore;
+using XvifSim.Guest.Xenbus;
 using XvifSim.Guest.Net;
 using XvifSim.Host.Captures;
 using XvifSim.Host.Scenarios;
 using XvifSim.Host.Toolstack;
 using XvifSim.Public;
+using System.Collections.Concurrent;
 
 namespace XvifSim.Host.Systems;
 
@@ -30,6 +32,12 @@ public sealed class SimulatedXen : IDisposable
     private readonly List<string> _toolstackLog = [];
     private readonly List<(string Domain, NetworkInterface Iface)> _seen = [];
 
+    /// <summary>Each guest's options by domain name, read on dom0's vCPU when its vifs' backends attach.</summary>
+    private readonly ConcurrentDictionary<string, GuestOptions> _guestOptions = new(StringComparer.Ordinal);
+
+    /// <summary>Domains that crashed (domain_crash), in order, as Machine reported them from their vCPUs.</summary>
+    private readonly ConcurrentQueue<(Domain Domain, Exception Cause)> _crashes = new();
+
     /// <summary>What dom0 holds for itself once booted (its timer's VIRQ port): not a guest's leftovers.</summary>
     private readonly HashSet<string> _dom0Baseline;
 
@@ -37,9 +45,10 @@ public sealed class SimulatedXen : IDisposable
     {
         Options = options;
         Machine = new Machine(options.CreateScheduler(), new MachineOptions { Dom0 = new DomainConfig("Domain-0") { RamPages = Dom0RamPages } });
+        Machine.DomainCrashed += (domain, cause) => _crashes.Enqueue((domain, cause));
         Store = new XsHostClient(Machine.XenStore.Core);
         DomainDirectories.WriteDom0(Store);
-        Dom0 = new Dom0System(Machine.Dom0, Dom0Address, xvif ?? new XvifOptions());
+        Dom0 = new Dom0System(Machine.Dom0, Dom0Address, xvif ?? new XvifOptions(), BackendFor);
         if (options.CaptureDirectory is { } root)
         {
             Captures = new CaptureSession(Path.Combine(root, scenario), () => Machine.Scheduler.NowNs);
@@ -73,6 +82,9 @@ public sealed class SimulatedXen : IDisposable
 
     public IReadOnlyList<GuestSystem> Guests => _guests;
 
+    /// <summary>Every domain that crashed so far (domain_crash), with the exception that crashed it, in order.</summary>
+    public IReadOnlyList<(Domain Domain, Exception Cause)> Crashes => [.. _crashes];
+
     /// <summary>
     /// xl create: makes the domain from <paramref name="config"/> (paused, as
     /// libxl does), waits for each vif's backend to reach InitWait and runs
@@ -80,10 +92,15 @@ public sealed class SimulatedXen : IDisposable
     /// backend never gets there (a bad MAC, say) is reported in the toolstack
     /// log and left alone.
     /// </summary>
-    public GuestSystem StartGuest(GuestConfig config, IPv4Address address)
+    /// <param name="options">Which frontend and backend drive each vif (xennet and xvif unless chosen).</param>
+    public GuestSystem StartGuest(GuestConfig config, IPv4Address address, GuestOptions? options = null)
     {
+        options ??= new GuestOptions();
+
+        // Registered before the domain exists: dom0's bus may probe the new backends at once (threaded).
+        _guestOptions[config.Name] = options;
         Domain domain = Libxl.CreateGuest(config);
-        var guest = new GuestSystem(domain, address);
+        var guest = new GuestSystem(domain, address, options);
         Track(domain.Name, guest.Kernel.Interfaces);
 
         _guests.Add(guest);
@@ -106,12 +123,22 @@ public sealed class SimulatedXen : IDisposable
     }
 
     /// <summary>Runs until both ends of the guest's vif 0 are Connected and xennet0 has its address.</summary>
-    public bool WaitConnected(GuestSystem guest, TimeSpan limit)
+    public bool WaitConnected(GuestSystem guest, TimeSpan limit) => WaitConnected(guest, 0, limit);
+
+    /// <summary>
+    /// Runs until both ends of vif <paramref name="handle"/> are Connected;
+    /// for vif 0, also until the guest's interface is running with its address.
+    /// Stops early, false, if a domain crashes.
+    /// </summary>
+    public bool WaitConnected(GuestSystem guest, int handle, TimeSpan limit)
     {
         DomId id = guest.Kernel.DomId;
-        string back = $"{Libxl.BackendPath(id, 0)}/state";
-        string front = $"{Libxl.FrontendPath(id, 0)}/state";
-        return Machine.Scheduler.RunUntil(() => ReadKey(back) == "4" && ReadKey(front) == "4" && guest.Ip is not null && guest.Xennet0?.IsRunning == true, limit);
+        string back = $"{Libxl.BackendPath(id, handle)}/state";
+        string front = $"{Libxl.FrontendPath(id, handle)}/state";
+        Func<bool> connected = () => ReadKey(back) == "4" && ReadKey(front) == "4"
+            && (handle != 0 || (guest.Ip is not null && guest.Xennet0?.IsRunning == true));
+        Machine.Scheduler.RunUntil(() => connected() || !_crashes.IsEmpty, limit);
+        return connected();
     }
 
     /// <summary>
@@ -184,6 +211,19 @@ public sealed class SimulatedXen : IDisposable
         Captures?.Dispose();
         Store.Dispose();
         Machine.Dispose();
+    }
+
+    /// <summary>The backend chosen for a vif dom0's bus found: backend/vif/&lt;domid&gt;/&lt;handle&gt; of a guest started here.</summary>
+    private VifDriver BackendFor(XenbusDevice device)
+    {
+        if (!Machine.TryGetDomain(device.OtherEndId, out Domain frontend)
+            || !_guestOptions.TryGetValue(frontend.Name, out GuestOptions? options)
+            || !int.TryParse(device.NodeName.AsSpan(device.NodeName.LastIndexOf('/') + 1), out int handle))
+        {
+            return VifDriver.Xvif;
+        }
+
+        return options.BackendFor(handle);
     }
 
     /// <summary>Records each interface a domain attaches and starts capturing it at once, before its first frame.</summary>
