@@ -102,7 +102,6 @@ public sealed class Machine : IDisposable
         }
 
         domain.CrashReason = cause.Message;
-        domain.CrashCause = cause;
         domain.Vcpu.Context.Shutdown();
         Console.Write(domain, $"domain_crash: {cause.GetType().Name}: {cause.Message}");
         foreach (string line in cause.ToString().Split('\n').Skip(1))
@@ -112,6 +111,9 @@ public sealed class Machine : IDisposable
 
         Dom0.EventChannels.SendVirq(Virq.DomExc);
         DomainCrashed?.Invoke(domain, cause);
+
+        // Last, so that whoever sees the cause also sees the crash recorded by DomainCrashed's handlers.
+        domain.CrashCause = cause;
     }
 
     /// <summary>

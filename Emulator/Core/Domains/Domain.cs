@@ -12,6 +12,7 @@ namespace XvifSim.Emulator.Domains;
 public sealed class Domain
 {
     private volatile DomainState _state = DomainState.Running;
+    private Exception? _crashCause;
 
     internal Domain(Machine machine, DomId id, DomainConfig config, bool isPrivileged)
     {
@@ -50,8 +51,12 @@ public sealed class Domain
     /// <summary>Why the domain crashed, if it did.</summary>
     public string? CrashReason { get; internal set; }
 
-    /// <summary>The exception that crashed the domain, with its stack, if it crashed.</summary>
-    public Exception? CrashCause { get; internal set; }
+    /// <summary>The exception that crashed the domain, with its stack, once the crash is complete (logged and reported).</summary>
+    public Exception? CrashCause
+    {
+        get => Volatile.Read(ref _crashCause);
+        internal set => Volatile.Write(ref _crashCause, value);
+    }
 
     /// <summary>True once destroyed (dying or dead): it can no longer be the target of new grants or bindings.</summary>
     public bool IsDying => State is DomainState.Dying or DomainState.Dead;

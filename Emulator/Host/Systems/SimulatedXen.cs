@@ -82,6 +82,9 @@ public sealed class SimulatedXen : IDisposable
 
     public IReadOnlyList<GuestSystem> Guests => _guests;
 
+    /// <summary>What libxl and the hotplug scripts did, one line each.</summary>
+    public IReadOnlyList<string> ToolstackLog => _toolstackLog;
+
     /// <summary>Every domain that crashed so far (domain_crash), with the exception that crashed it, in order.</summary>
     public IReadOnlyList<(Domain Domain, Exception Cause)> Crashes => [.. _crashes];
 
