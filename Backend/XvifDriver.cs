@@ -36,13 +36,16 @@ public sealed class XvifDriver : IXenbusDriver
         Options = options ?? new XvifOptions();
     }
 
+    /// <inheritdoc/>
     public string DeviceType => "vif";
 
+    /// <summary>The settings every instance of this driver takes.</summary>
     public XvifOptions Options { get; }
 
     /// <summary>The vifs made so far and not yet detached.</summary>
     public IReadOnlyCollection<XvifInstance> Instances => _instances.Values;
 
+    /// <inheritdoc/>
     public async Task<bool> AttachAsync(XenbusDevice device)
     {
         XvifInstance? vif = await XvifInstance.CreateAsync(_kernel, device, Options, IsAttached);
@@ -55,6 +58,7 @@ public sealed class XvifDriver : IXenbusDriver
         return true;
     }
 
+    /// <inheritdoc/>
     public async Task OtherEndChangedAsync(XenbusDevice device, XenbusState state)
     {
         if (!_instances.TryGetValue(device.NodeName, out XvifInstance? vif))
@@ -73,6 +77,7 @@ public sealed class XvifDriver : IXenbusDriver
         await vif.OtherEndChangedAsync(state);
     }
 
+    /// <inheritdoc/>
     public Task DetachAsync(XenbusDevice device)
     {
         if (_instances.Remove(device.NodeName, out XvifInstance? vif))

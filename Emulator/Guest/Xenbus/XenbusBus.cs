@@ -34,10 +34,12 @@ public sealed class XenbusBus
         IsBackend = isBackend;
     }
 
+    /// <summary>True in a backend domain (probes <c>backend</c>), false in a guest (probes <c>device</c>).</summary>
     public bool IsBackend { get; }
 
     private string Root => IsBackend ? "backend" : "device";
 
+    /// <summary>Registers the driver for its <see cref="IXenbusDriver.DeviceType"/>, replacing any earlier one; do it before <see cref="StartAsync"/>.</summary>
     public void Register(IXenbusDriver driver) => _drivers[driver.DeviceType] = driver;
 
     /// <summary>Watches the subtree; the watch's first event runs the first probe.</summary>

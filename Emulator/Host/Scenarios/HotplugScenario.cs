@@ -11,7 +11,7 @@ namespace XvifSim.Host.Scenarios;
 /// guest, nothing is left held, pings fail); it is attached again and the
 /// pings work again. The captures of xennet0 and xvif1i0 hold both rounds.
 /// </summary>
-public sealed class HotplugScenario : IScenario
+internal sealed class HotplugScenario : IScenario
 {
     public const string VifName = "xvif1i0";
 

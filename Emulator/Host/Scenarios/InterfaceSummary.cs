@@ -3,7 +3,7 @@ using XvifSim.Guest.Net;
 namespace XvifSim.Host.Scenarios;
 
 /// <summary>The closing table of a scenario: per interface, what `netstat -i` would show, and its capture file.</summary>
-public static class InterfaceSummary
+internal static class InterfaceSummary
 {
     public static void Write(TextWriter output, IEnumerable<(string Domain, NetworkInterface Iface)> interfaces, Func<string, string, string?> captureFile)
     {

@@ -7,7 +7,7 @@ namespace XvifSim.Host.Scenarios;
 /// left held, the kernel logs, toolstack log and interface table, and the
 /// PASS or FAIL line.
 /// </summary>
-public static class ScenarioEnd
+internal static class ScenarioEnd
 {
     public static ScenarioResult Finish(SimulatedXen xen, string name, List<string> failures, TextWriter output)
     {

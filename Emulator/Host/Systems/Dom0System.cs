@@ -13,13 +13,16 @@ namespace XvifSim.Host.Systems;
 /// stack's periodic work (ARP retries and expiry) runs once a second on a
 /// kernel timer, as NetBSD's arptimer does.
 /// </summary>
-public sealed class Dom0System
+internal sealed class Dom0System
 {
     /// <summary>bridge0's MAC: locally administered, so it cannot clash with a guest's Xen OUI address.</summary>
     public static readonly MacAddress BridgeMac = new(0x0200_0000_0001);
 
     private volatile bool _booted;
 
+    /// <param name="domain">Dom0 as the machine made it.</param>
+    /// <param name="address">bridge0's address in dom0.</param>
+    /// <param name="xvifOptions">The stock backend's settings.</param>
     /// <param name="backendFor">The backend chosen for a vif (by its device); null runs xvif for every vif.</param>
     public Dom0System(Domain domain, IPv4Address address, XvifOptions xvifOptions, Func<XenbusDevice, VifDriver>? backendFor = null)
     {

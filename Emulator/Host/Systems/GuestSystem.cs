@@ -13,7 +13,7 @@ namespace XvifSim.Host.Systems;
 /// (xennet0) attaches, the guest configures it as its rc.conf would: an
 /// address and UP; when it detaches (network-detach), the address goes with it.
 /// </summary>
-public sealed class GuestSystem
+internal sealed class GuestSystem
 {
     private volatile bool _booted;
 

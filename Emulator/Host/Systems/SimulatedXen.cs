@@ -17,7 +17,7 @@ namespace XvifSim.Host.Systems;
 /// 10.0.0.1/24, the toolstack, guests, and the capture session that taps
 /// every interface the moment it attaches. Everything the scenarios share.
 /// </summary>
-public sealed class SimulatedXen : IDisposable
+internal sealed class SimulatedXen : IDisposable
 {
     public static readonly IPv4Address Dom0Address = IPv4Address.Parse("10.0.0.1");
 
@@ -95,6 +95,8 @@ public sealed class SimulatedXen : IDisposable
     /// backend never gets there (a bad MAC, say) is reported in the toolstack
     /// log and left alone.
     /// </summary>
+    /// <param name="config">The guest's xl.cfg settings.</param>
+    /// <param name="address">The address the guest gives its configured interface.</param>
     /// <param name="options">Which frontend and backend drive each vif (xennet and xvif unless chosen).</param>
     public GuestSystem StartGuest(GuestConfig config, IPv4Address address, GuestOptions? options = null)
     {

@@ -9,7 +9,7 @@ namespace XvifSim.Host.Toolstack;
 /// guest, with name, domid and vm; the directories the guest itself owns
 /// (device, control, data, drivers, feature, attr, error); and /vm/&lt;uuid&gt;.
 /// </summary>
-public static class DomainDirectories
+internal static class DomainDirectories
 {
     private static readonly string[] GuestOwned = ["device", "control", "data", "drivers", "feature", "attr", "error"];
 
