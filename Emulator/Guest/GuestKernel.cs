@@ -17,6 +17,9 @@ public sealed class GuestKernel
     private readonly VcpuSynchronizationContext _context;
     private GuestTimers? _timers;
 
+    /// <summary>The kernel of the domain whose hypercall facade is <paramref name="hypercalls"/>.</summary>
+    /// <param name="hypercalls">The domain's face of the hypervisor.</param>
+    /// <param name="name">The domain's name, for logs.</param>
     public GuestKernel(IHypercalls hypercalls, string name)
     {
         Hypercalls = hypercalls;
@@ -28,23 +31,28 @@ public sealed class GuestKernel
         Events = new EventDispatcher(hypercalls, _context.RunInside);
     }
 
+    /// <summary>The domain's face of the hypervisor: memory, grant-table and event-channel operations, the vCPU, the console.</summary>
     public IHypercalls Hypercalls { get; }
 
     /// <summary>The domain's name, as the toolstack knows it (dom0, guest1, ...).</summary>
     public string Name { get; }
 
+    /// <summary>The domain's id.</summary>
     public DomId DomId => Hypercalls.DomId;
 
+    /// <summary>The domain's own RAM pages, handed out one at a time.</summary>
     public PageAllocator Pages { get; }
 
     /// <summary>Gfns where foreign grants can be mapped (a backend's ring mappings).</summary>
     public MapSpaceAllocator MapSpace { get; }
 
+    /// <summary>The domain's grant table: grants of its pages to other domains.</summary>
     public GrantTableClient Grants { get; }
 
     /// <summary>Software timers over VIRQ_TIMER, made on first use (VIRQ_TIMER is bound only while one is armed).</summary>
     public GuestTimers Timers => _timers ??= new GuestTimers(this);
 
+    /// <summary>Event-channel dispatch: bind a handler to a port, notify a port.</summary>
     public EventDispatcher Events { get; }
 
     /// <summary>The domain's network interfaces.</summary>

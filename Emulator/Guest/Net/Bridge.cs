@@ -59,7 +59,7 @@ public sealed class Bridge : INetDriver
     /// </summary>
     public ulong AgingTimeNs { get; set; } = 300UL * 1_000_000_000;
 
-    /// <summary>How many source addresses the bridge learns at most (NetBSD's brconfig maxaddr).</summary>
+    /// <summary>How many source addresses the bridge learns at most (NetBSD's brt_max).</summary>
     public int MaxAddresses { get; }
 
     /// <summary>Frames sent to one learned port.</summary>
