@@ -21,6 +21,9 @@ public sealed class Machine : IDisposable
 
     private readonly XenStoreService? _xenStore;
 
+    /// <summary>A machine with dom0 (and xenstored unless <paramref name="options"/> says otherwise) on <paramref name="scheduler"/>.</summary>
+    /// <param name="scheduler">Runs every domain's vCPU; the machine owns it from now on.</param>
+    /// <param name="options">Dom0's configuration and whether to run xenstored; null for the defaults.</param>
     public Machine(IScheduler scheduler, MachineOptions? options = null)
     {
         options ??= new MachineOptions();
@@ -35,12 +38,16 @@ public sealed class Machine : IDisposable
         }
     }
 
+    /// <summary>The scheduler every vCPU runs on.</summary>
     public IScheduler Scheduler { get; }
 
+    /// <summary>The host's page frames (machine frame numbers).</summary>
     public FrameAllocator Frames { get; } = new();
 
+    /// <summary>The console every domain's kernel log goes to.</summary>
     public XenConsole Console { get; }
 
+    /// <summary>Domain 0, the privileged control domain.</summary>
     public Domain Dom0 { get; }
 
     /// <summary>The store every domain reaches over its XenStore ring, and host tools over a socket.</summary>
@@ -71,6 +78,7 @@ public sealed class Machine : IDisposable
     /// <summary>Finds a domain that is not yet dead (a dying zombie is still found).</summary>
     public bool TryGetDomain(DomId id, out Domain domain) => _domains.TryGetValue(id.Value, out domain!);
 
+    /// <summary>The domain <paramref name="id"/>; throws if there is none.</summary>
     public Domain GetDomain(DomId id) =>
         TryGetDomain(id, out Domain domain) ? domain : throw new KeyNotFoundException($"no domain {id}");
 
@@ -189,5 +197,6 @@ public sealed class Machine : IDisposable
         return held;
     }
 
+    /// <summary>Stops every vCPU (disposes the scheduler).</summary>
     public void Dispose() => Scheduler.Dispose();
 }

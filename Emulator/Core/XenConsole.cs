@@ -11,6 +11,7 @@ public sealed class XenConsole(Scheduling.IScheduler scheduler)
     /// <summary>Raised after a line is recorded (outside the lock).</summary>
     public event Action<ConsoleLine>? LineWritten;
 
+    /// <summary>Records one line of <paramref name="domain"/>'s kernel log, stamped with the scheduler's time.</summary>
     public void Write(Domain domain, string text)
     {
         var line = new ConsoleLine(scheduler.NowNs, domain.Id, domain.Name, text);

@@ -15,6 +15,7 @@ namespace XvifSim.Emulator.Grants;
 /// </summary>
 public sealed partial class GrantTable
 {
+    /// <summary>GNTTABOP_copy: runs each op in turn, writing its status (GNTST_*) into it.</summary>
     public void Copy(Span<GnttabCopy> ops)
     {
         foreach (ref GnttabCopy op in ops)

@@ -33,6 +33,7 @@ public sealed class XenStoreService
         _vcpu = machine.Scheduler.CreateVcpu(DomId.Xen, e => Log($"xenstored: internal error: {e}"));
     }
 
+    /// <summary>The store itself: tree, permissions, transactions, watches, quotas.</summary>
     public XenStoreCore Core { get; } = new();
 
     /// <summary>Lines xenstored logs: protocol violations of rings and sockets.</summary>
