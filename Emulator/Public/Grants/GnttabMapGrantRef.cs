@@ -8,11 +8,18 @@ namespace XvifSim.Public.Grants;
 /// </summary>
 public struct GnttabMapGrantRef
 {
+    /// <summary>gnttab_map_grant_ref.host_addr in xen/include/public/grant_table.h.</summary>
     public ulong HostAddr;
+    /// <summary>gnttab_map_grant_ref.flags in xen/include/public/grant_table.h.</summary>
     public GntMapFlags Flags;
+    /// <summary>gnttab_map_grant_ref.ref in xen/include/public/grant_table.h.</summary>
     public GrantRef Ref;
+    /// <summary>gnttab_map_grant_ref.dom in xen/include/public/grant_table.h.</summary>
     public DomId Dom;
+    /// <summary>gnttab_map_grant_ref.status in xen/include/public/grant_table.h.</summary>
     public GntSt Status;
+    /// <summary>gnttab_map_grant_ref.handle in xen/include/public/grant_table.h.</summary>
     public GrantHandle Handle;
+    /// <summary>gnttab_map_grant_ref.dev_bus_addr in xen/include/public/grant_table.h.</summary>
     public ulong DevBusAddr;
 }

@@ -8,8 +8,12 @@ namespace XvifSim.Public.Grants;
 /// </summary>
 public struct GnttabSetupTable
 {
+    /// <summary>gnttab_setup_table.dom in xen/include/public/grant_table.h.</summary>
     public DomId Dom;
+    /// <summary>gnttab_setup_table.nr_frames in xen/include/public/grant_table.h.</summary>
     public uint NrFrames;
+    /// <summary>gnttab_setup_table.status in xen/include/public/grant_table.h.</summary>
     public GntSt Status;
+    /// <summary>gnttab_setup_table.frame_list in xen/include/public/grant_table.h.</summary>
     public Gfn[]? FrameList;
 }

@@ -6,8 +6,12 @@ namespace XvifSim.Public.Grants;
 /// </summary>
 public struct GnttabUnmapGrantRef
 {
+    /// <summary>gnttab_unmap_grant_ref.host_addr in xen/include/public/grant_table.h.</summary>
     public ulong HostAddr;
+    /// <summary>gnttab_unmap_grant_ref.dev_bus_addr in xen/include/public/grant_table.h.</summary>
     public ulong DevBusAddr;
+    /// <summary>gnttab_unmap_grant_ref.handle in xen/include/public/grant_table.h.</summary>
     public GrantHandle Handle;
+    /// <summary>gnttab_unmap_grant_ref.status in xen/include/public/grant_table.h.</summary>
     public GntSt Status;
 }

@@ -5,9 +5,13 @@ namespace XvifSim.Public.Netif;
 /// <summary>Extra-info segment types, netif.h's XEN_NETIF_EXTRA_TYPE_*.</summary>
 public enum NetifExtraType : byte
 {
+    /// <summary>No flags.</summary>
     None = 0,
+    /// <summary>XEN_NETIF_EXTRA_TYPE_GSO.</summary>
     Gso = 1,
+    /// <summary>XEN_NETIF_EXTRA_TYPE_MCAST_ADD.</summary>
     McastAdd = 2,
+    /// <summary>XEN_NETIF_EXTRA_TYPE_MCAST_DEL.</summary>
     McastDel = 3,
     /// <summary>XEN_NETIF_EXTRA_TYPE_MAX: types from here up are invalid.</summary>
     Max = 4,
@@ -16,8 +20,11 @@ public enum NetifExtraType : byte
 /// <summary>GSO types, netif.h's XEN_NETIF_GSO_TYPE_*.</summary>
 public enum NetifGsoType : byte
 {
+    /// <summary>No flags.</summary>
     None = 0,
+    /// <summary>XEN_NETIF_GSO_TYPE_TCPV4.</summary>
     TcpV4 = 1,
+    /// <summary>XEN_NETIF_GSO_TYPE_TCPV6.</summary>
     TcpV6 = 2,
 }
 
@@ -28,15 +35,23 @@ public enum NetifGsoType : byte
 /// </summary>
 public struct NetifExtraInfo
 {
+    /// <summary>Size in bytes, as xen/include/public/io/netif.h lays it out.</summary>
     public const int Size = 8;
+    /// <summary>XEN_NETIF_EXTRA_FLAG_MORE: another extra-info segment follows.</summary>
     public const byte FlagMore = 1;
 
+    /// <summary>The extra-info type.</summary>
     public NetifExtraType Type;
+    /// <summary>XEN_NETIF_EXTRA_FLAG_*.</summary>
     public byte Flags;
+    /// <summary>u.gso.size: the MSS.</summary>
     public ushort GsoSize;
+    /// <summary>u.gso.type.</summary>
     public NetifGsoType GsoType;
+    /// <summary>u.gso.features.</summary>
     public ushort GsoFeatures;
 
+    /// <summary>Reads one entry from <paramref name="entry"/> (each field once).</summary>
     public static NetifExtraInfo Read(ReadOnlySpan<byte> entry) => new()
     {
         Type = (NetifExtraType)entry[0],
@@ -49,6 +64,7 @@ public struct NetifExtraInfo
     /// <summary>The multicast address of an MCAST_ADD/MCAST_DEL segment.</summary>
     public static ReadOnlySpan<byte> McastAddress(ReadOnlySpan<byte> entry) => entry.Slice(2, 6);
 
+    /// <summary>Writes this entry into <paramref name="entry"/>.</summary>
     public readonly void Write(Span<byte> entry)
     {
         entry[0] = (byte)Type;
