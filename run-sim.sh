@@ -5,10 +5,12 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-HOST_PROJECT="$ROOT/Emulator/Host/XvifSim.Host.csproj"
-HOST_DLL="$ROOT/Emulator/Host/bin/Release/net10.0/xvifsim.dll"
+HOST_PROJECT="$ROOT/Emulator/Cli/XvifSim.Cli.csproj"
+HOST_DLL="$ROOT/Emulator/Cli/bin/Release/net10.0/xvifsim.dll"
 BENCH_PROJECT="$ROOT/Tests/XvifSim.Benchmarks/XvifSim.Benchmarks.csproj"
 BENCH_DLL="$ROOT/Tests/XvifSim.Benchmarks/bin/Release/net10.0/XvifSim.Benchmarks.dll"
+# `pack` writes every NuGet package here; the samples restore from it (samples/nuget.config).
+PACK_DIR="$ROOT/artifacts/packages"
 # Scenarios write their pcaps under the checkout's Captures/ wherever they are run from.
 export XVIFSIM_CAPTURES="${XVIFSIM_CAPTURES:-$ROOT/Captures}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -42,8 +44,12 @@ Usage: ./run-sim.sh [command] [options]
                         bench-results.json (or PATH). --quick: under a minute
   wireshark             install the trace dissector (tools/wireshark/xvifsim.lua)
                         in your personal Wireshark plugin folder and say where
-  test                  install the test prerequisites, run `dotnet test`, and
-                        print the line `N passed, N failed, N skipped`
+  test                  install the test prerequisites, run `dotnet test`, pack,
+                        run the samples and a `dotnet new xvifsim-nunit` project
+                        against the packages, and print the line
+                        `N passed, N failed, N skipped` over all of them
+  pack                  write the NuGet packages (libraries and the dotnet new
+                        template) to artifacts/packages and print that folder
   --help                this text
 
 Debian packages: libpcap0.8 (captures) is installed when missing; `test`
@@ -105,6 +111,63 @@ run_host() {
   exec dotnet "$HOST_DLL" "$@"
 }
 
+# dotnet pack of the solution into $PACK_DIR, emptied first so that only
+# this build's packages are there; prints the folder on stdout.
+run_pack() {
+  require_dotnet
+  local log
+  log="$(mktemp)"
+  rm -rf "$PACK_DIR"
+  mkdir -p "$PACK_DIR"
+  say "packing into $PACK_DIR"
+  if ! dotnet pack "$ROOT/XvifSim.sln" -c Release -o "$PACK_DIR" --nologo -v quiet >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    say "packing failed"
+    return 1
+  fi
+  rm -f "$log"
+  echo "$PACK_DIR"
+}
+
+# Runs the samples and a project made by the template against the packages
+# in $PACK_DIR, appending `dotnet test` output to $1. Restores into a
+# packages folder made afresh for this run (NUGET_PACKAGES): the global
+# cache would keep an earlier build of the same version, and that is not
+# what is under test. Returns non-zero if any step fails.
+run_package_tests() {
+  local log="$1" work="$ROOT/artifacts/package-tests" rc=0
+  rm -rf "$work"
+  mkdir -p "$work"
+  local packages="$work/nuget-packages" hive="$work/template-hive" instance="$work/TemplateTest"
+  NUGET_PACKAGES="$packages" dotnet test "$ROOT/samples/XvifSim.Samples/XvifSim.Samples.csproj" --nologo 2>&1 | tee -a "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+
+  # The template's project, as a user gets it: outside the repository's build
+  # settings (an empty Directory.Build.props stops MSBuild's search upwards),
+  # restoring XvifSim from $PACK_DIR.
+  printf '<Project />\n' >"$work/Directory.Build.props"
+  cat >"$work/nuget.config" <<CONFIG
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="xvifsim-local" value="$PACK_DIR" />
+    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+  </packageSources>
+</configuration>
+CONFIG
+  if dotnet new install "$(ls "$PACK_DIR"/XvifSim.Templates.*.nupkg)" --debug:custom-hive "$hive" >>"$log" 2>&1 \
+      && dotnet new xvifsim-nunit -n TemplateTest -o "$instance" --debug:custom-hive "$hive" >>"$log" 2>&1; then
+    NUGET_PACKAGES="$packages" dotnet test "$instance/TemplateTest.csproj" --nologo 2>&1 | tee -a "$log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+  else
+    say "could not install or instantiate the xvifsim-nunit template (see the log above)"
+    rc=1
+  fi
+  return "$rc"
+}
+
 run_tests() {
   require_dotnet
   # afl++: the bounded fuzzing campaign in the suite (Tests/XvifSim.Fuzz/run-campaign.sh).
@@ -114,6 +177,12 @@ run_tests() {
   set +e
   dotnet test "$ROOT/XvifSim.sln" --nologo 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
+  # The samples and the template's project, against freshly made packages.
+  if run_pack >/dev/null; then
+    run_package_tests "$log" || rc=1
+  else
+    rc=1
+  fi
   set -e
   # dotnet test prints one "Passed!/Failed! - Failed: F, Passed: P, Skipped: S"
   # line per test assembly; CI wants one plain total, and no test is a failure.
@@ -137,6 +206,7 @@ case "${1:-}" in
   -h|--help|help) usage ;;
   test) shift; run_tests "$@" ;;
   wireshark) install_wireshark_plugin ;;
+  pack) shift; run_pack ;;
   "") run_host run ;;
   bench) shift; ensure_pkgs libpcap0.8 || exit 1; build_release "$BENCH_PROJECT" "$BENCH_DLL"; exec dotnet "$BENCH_DLL" "$@" ;;
   list|run|all|up|xenstored|soak) run_host "$@" ;;

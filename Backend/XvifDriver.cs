@@ -42,13 +42,16 @@ public sealed class XvifDriver : IXenbusDriver
         Options = options ?? new XvifOptions();
     }
 
+    /// <inheritdoc/>
     public string DeviceType => "vif";
 
+    /// <summary>The settings every instance of this driver takes.</summary>
     public XvifOptions Options { get; }
 
     /// <summary>The vifs made so far and not yet detached.</summary>
     public IReadOnlyCollection<XvifInstance> Instances => _instances.Values;
 
+    /// <inheritdoc/>
     public async Task<bool> AttachAsync(XenbusDevice device)
     {
         string node = device.NodeName;
@@ -70,6 +73,7 @@ public sealed class XvifDriver : IXenbusDriver
         return true;
     }
 
+    /// <inheritdoc/>
     public async Task OtherEndChangedAsync(XenbusDevice device, XenbusState state)
     {
         if (!_instances.TryGetValue(device.NodeName, out XvifInstance? vif))
@@ -88,6 +92,7 @@ public sealed class XvifDriver : IXenbusDriver
         await vif.OtherEndChangedAsync(state);
     }
 
+    /// <inheritdoc/>
     public Task DetachAsync(XenbusDevice device)
     {
         _lastFailure.Remove(device.NodeName);

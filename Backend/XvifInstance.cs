@@ -85,13 +85,16 @@ public sealed partial class XvifInstance
         _controlLog = new LogRateLimit(kernel, name);
     }
 
+    /// <summary>The xenbus device (backend/vif/&lt;domid&gt;/&lt;handle&gt;) this instance serves.</summary>
     public XenbusDevice Device { get; }
 
     /// <summary>xvif&lt;domid&gt;i&lt;handle&gt;.</summary>
     public string Name { get; }
 
+    /// <summary>The frontend's domain.</summary>
     public DomId FrontendId { get; }
 
+    /// <summary>The vif's handle: its index in the guest's config.</summary>
     public ulong Handle { get; }
 
     /// <summary>The interface in dom0's table (its MAC is the guest's with the rule's octet incremented).</summary>

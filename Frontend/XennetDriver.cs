@@ -15,6 +15,7 @@ public sealed class XennetDriver(XenbusBus bus) : IXenbusDriver
 {
     private readonly Dictionary<string, XennetInstance> _instances = new(StringComparer.Ordinal);
 
+    /// <inheritdoc/>
     public string DeviceType => "vif";
 
     /// <summary>The attached interfaces' drivers.</summary>
@@ -23,6 +24,7 @@ public sealed class XennetDriver(XenbusBus bus) : IXenbusDriver
     /// <summary>The instance for xennet&lt;N&gt;, if attached.</summary>
     public XennetInstance? Find(string name) => _instances.Values.FirstOrDefault(i => i.Name == name);
 
+    /// <inheritdoc/>
     public async Task<bool> AttachAsync(XenbusDevice device)
     {
         string id = device.NodeName[(device.NodeName.LastIndexOf('/') + 1)..];
@@ -42,6 +44,7 @@ public sealed class XennetDriver(XenbusBus bus) : IXenbusDriver
         return true;
     }
 
+    /// <inheritdoc/>
     public async Task OtherEndChangedAsync(XenbusDevice device, XenbusState state)
     {
         if (!_instances.TryGetValue(device.NodeName, out XennetInstance? instance))
@@ -67,6 +70,7 @@ public sealed class XennetDriver(XenbusBus bus) : IXenbusDriver
         await instance.BackendChangedAsync(state);
     }
 
+    /// <inheritdoc/>
     public Task DetachAsync(XenbusDevice device)
     {
         if (_instances.Remove(device.NodeName, out XennetInstance? instance))

@@ -8,6 +8,7 @@ namespace XvifSim.Frontend;
 [Flags]
 public enum XennetFeatures
 {
+    /// <summary>The backend offered none of the optional features.</summary>
     None = 0,
 
     /// <summary>feature-ipv6-csum-offload: the backend takes csum_blank on IPv6 frames.</summary>

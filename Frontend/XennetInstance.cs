@@ -86,13 +86,16 @@ public sealed partial class XennetInstance : INetDriver
     /// <summary>What the backend offered at the last connect (before the first: at attach).</summary>
     public XennetFeatures BackendFeatures { get; private set; }
 
+    /// <summary>Where the handshake with the backend stands.</summary>
     public XennetBackendStatus Status { get; private set; }
 
     /// <summary>Why the interface was disabled, or null while it works (Linux netfront's info->broken).</summary>
     public string? BrokenReason { get; private set; }
 
+    /// <summary>True once the interface was disabled for a protocol violation (see <see cref="BrokenReason"/>).</summary>
     public bool IsBroken => BrokenReason is not null;
 
+    /// <summary>What the driver counted on this interface beyond the interface counters.</summary>
     public XennetStatistics Statistics { get; } = new();
 
     /// <summary>The port offered to the backend, once allocated.</summary>

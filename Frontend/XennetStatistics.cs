@@ -28,6 +28,7 @@ public sealed class XennetStatistics
     /// <summary>RX responses rejected by Linux netfront's status/offset check (the frame is dropped).</summary>
     public long RxRejected;
 
+    /// <summary>Every statistic, one phrase each, for logs.</summary>
     public override string ToString() =>
         $"tx multi-segment {TxMultiSegment}, tx dropped {TxDropped}, tx queue full {TxQueueFull}, " +
         $"rx multi-segment {RxMultiSegment}, rx csum blank {RxCsumBlank}, rx csum undeferred {RxCsumUndeferred}, rx rejected {RxRejected}";

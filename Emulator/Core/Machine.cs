@@ -25,6 +25,9 @@ public sealed class Machine : IDisposable
     private readonly XenStoreService? _xenStore;
     private IFaultHooks? _faults;
 
+    /// <summary>A machine with dom0 (and xenstored unless <paramref name="options"/> says otherwise) on <paramref name="scheduler"/>.</summary>
+    /// <param name="scheduler">Runs every domain's vCPU; the machine owns it from now on.</param>
+    /// <param name="options">Dom0's configuration and whether to run xenstored; null for the defaults.</param>
     public Machine(IScheduler scheduler, MachineOptions? options = null)
     {
         options ??= new MachineOptions();
@@ -43,6 +46,7 @@ public sealed class Machine : IDisposable
         }
     }
 
+    /// <summary>The scheduler every vCPU runs on.</summary>
     public IScheduler Scheduler { get; }
 
     /// <summary>The host's trace sink, handed to every domain's hypercall facade; null traces nothing.</summary>
@@ -51,10 +55,13 @@ public sealed class Machine : IDisposable
     /// <summary>The <c>hypervisor</c> channel: grant and event-channel records.</summary>
     internal ITraceChannel? HypervisorTrace { get; }
 
+    /// <summary>The host's page frames (machine frame numbers).</summary>
     public FrameAllocator Frames { get; } = new();
 
+    /// <summary>The console every domain's kernel log goes to.</summary>
     public XenConsole Console { get; }
 
+    /// <summary>Domain 0, the privileged control domain.</summary>
     public Domain Dom0 { get; }
 
     /// <summary>True if the machine runs xenstored (<see cref="MachineOptions.XenStore"/>).</summary>
@@ -110,25 +117,50 @@ public sealed class Machine : IDisposable
     /// <summary>Finds a domain that is not yet dead (a dying zombie is still found).</summary>
     public bool TryGetDomain(DomId id, out Domain domain) => _domains.TryGetValue(id.Value, out domain!);
 
+    /// <summary>The domain <paramref name="id"/>; throws if there is none.</summary>
     public Domain GetDomain(DomId id) =>
         TryGetDomain(id, out Domain domain) ? domain : throw new KeyNotFoundException($"no domain {id}");
 
     /// <summary>
-    /// domain_crash: a guest faulted. Its vCPU stops, dom0 hears of it on
-    /// VIRQ_DOM_EXC, and the domain waits for the toolstack to destroy it.
+    /// Raised once per crashed domain, after its vCPU has stopped and the
+    /// crash is in its kernel log, on the thread that crashed it (a vCPU):
+    /// whoever drives the host records it there and acts on it (xl's
+    /// on_crash) from its own thread.
+    /// </summary>
+    public event Action<Domain, Exception>? DomainCrashed;
+
+    /// <summary>
+    /// domain_crash: a guest faulted. Its vCPU stops, the exception and its
+    /// stack go to the domain's kernel log (as Xen prints the guest's state
+    /// on the console), dom0 hears of it on VIRQ_DOM_EXC, and the domain waits
+    /// for the toolstack to destroy it.
     /// </summary>
     public void Crash(Domain domain, Exception cause)
     {
-        if (domain.State != DomainState.Running)
+        ArgumentNullException.ThrowIfNull(cause);
+        lock (_lifecycleLock)
         {
-            return;
+            if (domain.State != DomainState.Running)
+            {
+                return;
+            }
+
+            domain.State = DomainState.Crashed;
         }
 
-        domain.State = DomainState.Crashed;
         domain.CrashReason = cause.Message;
         domain.Vcpu.Context.Shutdown();
         Console.Write(domain, $"domain_crash: {cause.GetType().Name}: {cause.Message}");
+        foreach (string line in cause.ToString().Split('\n').Skip(1))
+        {
+            Console.Write(domain, $"domain_crash: {line.TrimEnd('\r')}");
+        }
+
         Dom0.EventChannels.SendVirq(Virq.DomExc);
+        DomainCrashed?.Invoke(domain, cause);
+
+        // Last, so that whoever sees the cause also sees the crash recorded by DomainCrashed's handlers.
+        domain.CrashCause = cause;
     }
 
     /// <summary>
@@ -204,5 +236,6 @@ public sealed class Machine : IDisposable
         return held;
     }
 
+    /// <summary>Stops every vCPU (disposes the scheduler).</summary>
     public void Dispose() => Scheduler.Dispose();
 }

@@ -33,6 +33,7 @@ public sealed class XenConsole
     /// <summary>Raised after a line is recorded (outside the lock).</summary>
     public event Action<ConsoleLine>? LineWritten;
 
+    /// <summary>Records one line of <paramref name="domain"/>'s kernel log, stamped with the scheduler's time.</summary>
     public void Write(Domain domain, string text)
     {
         ConsoleLine line;

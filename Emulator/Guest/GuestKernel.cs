@@ -17,6 +17,9 @@ public sealed class GuestKernel
     private readonly VcpuSynchronizationContext _context;
     private GuestTimers? _timers;
 
+    /// <summary>The kernel of the domain whose hypercall facade is <paramref name="hypercalls"/>.</summary>
+    /// <param name="hypercalls">The domain's face of the hypervisor.</param>
+    /// <param name="name">The domain's name, for logs.</param>
     public GuestKernel(IHypercalls hypercalls, string name)
     {
         Hypercalls = hypercalls;
@@ -28,23 +31,28 @@ public sealed class GuestKernel
         Events = new EventDispatcher(hypercalls, _context.RunInside);
     }
 
+    /// <summary>The domain's face of the hypervisor: memory, grant-table and event-channel operations, the vCPU, the console.</summary>
     public IHypercalls Hypercalls { get; }
 
     /// <summary>The domain's name, as the toolstack knows it (dom0, guest1, ...).</summary>
     public string Name { get; }
 
+    /// <summary>The domain's id.</summary>
     public DomId DomId => Hypercalls.DomId;
 
+    /// <summary>The domain's own RAM pages, handed out one at a time.</summary>
     public PageAllocator Pages { get; }
 
     /// <summary>Gfns where foreign grants can be mapped (a backend's ring mappings).</summary>
     public MapSpaceAllocator MapSpace { get; }
 
+    /// <summary>The domain's grant table: grants of its pages to other domains.</summary>
     public GrantTableClient Grants { get; }
 
     /// <summary>Software timers over VIRQ_TIMER, made on first use (VIRQ_TIMER is bound only while one is armed).</summary>
     public GuestTimers Timers => _timers ??= new GuestTimers(this);
 
+    /// <summary>Event-channel dispatch: bind a handler to a port, notify a port.</summary>
     public EventDispatcher Events { get; }
 
     /// <summary>The domain's network interfaces.</summary>
@@ -58,6 +66,39 @@ public sealed class GuestKernel
     /// inside it resumes on the vCPU too.
     /// </summary>
     public void Run(Action work) => Hypercalls.Vcpu.Schedule(() => _context.RunInside(work));
+
+    /// <summary>
+    /// Hands a task the kernel started to the vCPU's fault path: if it ends
+    /// faulted or cancelled, its exception is rethrown on this domain's vCPU,
+    /// where the scheduler gives it to domain_crash (Machine.Crash in the
+    /// emulator), exactly as if it had been thrown synchronously there. So an
+    /// asynchronous failure in a driver crashes its domain, logged with its
+    /// stack, instead of vanishing with a discarded task. Every task the
+    /// kernel starts and does not await goes through here.
+    /// </summary>
+    public void Observe(Task task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (task.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        task.ContinueWith(
+            static (done, state) => ((GuestKernel)state!).RethrowOnVcpu(done),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.NotOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void RethrowOnVcpu(Task failed)
+    {
+        Exception cause = failed.Exception is { InnerExceptions.Count: 1 } single
+            ? single.InnerExceptions[0]
+            : (Exception?)failed.Exception ?? new TaskCanceledException(failed);
+        Hypercalls.Vcpu.Schedule(() => System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause));
+    }
 
     /// <summary>softint_establish: a handler the data path can schedule to run later on this vCPU.</summary>
     public SoftInterrupt EstablishSoftInterrupt(Action handler) => new(this, handler, _context.RunInside);

@@ -24,6 +24,7 @@ public readonly record struct DomId(ushort Value)
     /// <summary>True for an id a real domain can have (below DOMID_FIRST_RESERVED).</summary>
     public bool IsRealDomain => Value < FirstReserved;
 
+    /// <summary>The id, or its reserved name (DOMID_SELF, DOMID_IDLE, ...).</summary>
     public override string ToString() => Value switch
     {
         0x7FF0 => "DOMID_SELF",

@@ -13,5 +13,6 @@ public readonly record struct Gfn(ulong Value)
     /// <summary>The frame that holds a guest-physical address.</summary>
     public static Gfn FromAddress(ulong address) => new(address >> XenPage.Shift);
 
+    /// <summary>gfn 0x... in hex.</summary>
     public override string ToString() => $"gfn 0x{Value:x}";
 }

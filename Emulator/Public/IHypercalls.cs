@@ -22,12 +22,16 @@ public interface IHypercalls
     /// <summary>Boot information: layout, XenStore ring and port.</summary>
     StartInfo StartInfo { get; }
 
+    /// <summary>The domain's pseudo-physical memory, page by page.</summary>
     IGuestMemory Memory { get; }
 
+    /// <summary>The grant-table operations (GNTTABOP_*).</summary>
     IGrantTableOps GrantTable { get; }
 
+    /// <summary>The event-channel operations (EVTCHNOP_*).</summary>
     IEventChannelOps EventChannel { get; }
 
+    /// <summary>The domain's vCPU: upcall, timer, queued work.</summary>
     IVcpu Vcpu { get; }
 
     /// <summary>

@@ -7,8 +7,10 @@ namespace XvifSim.Public;
 /// </summary>
 public readonly record struct RingIndex(uint Value)
 {
+    /// <summary>The index <paramref name="count"/> entries later, wrapping at 2^32 as RING_IDX does.</summary>
     public static RingIndex operator +(RingIndex index, uint count) => new(unchecked(index.Value + count));
 
+    /// <summary>The index <paramref name="count"/> entries earlier, wrapping at 2^32.</summary>
     public static RingIndex operator -(RingIndex index, uint count) => new(unchecked(index.Value - count));
 
     /// <summary>The distance from <paramref name="older"/> forward to <paramref name="newer"/>, modulo 2^32.</summary>
@@ -23,5 +25,6 @@ public readonly record struct RingIndex(uint Value)
     /// </summary>
     public bool IsWithin(RingIndex from, uint length) => this - from < length;
 
+    /// <summary>The index in decimal.</summary>
     public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

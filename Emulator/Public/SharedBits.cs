@@ -17,19 +17,25 @@ public static class SharedBits
     /// <summary>Atomically clears <paramref name="bit"/>; returns true if it was set.</summary>
     public static bool TestAndClear(byte[] page, int offset, ulong bit) => (Interlocked.And(ref U64(page, offset), ~bit) & bit) != 0;
 
+    /// <summary>Reads bit <paramref name="bit"/> of the 64-bit word at <paramref name="offset"/>, atomically.</summary>
     public static bool Test(byte[] page, int offset, ulong bit) => (Volatile.Read(ref U64(page, offset)) & bit) != 0;
 
+    /// <summary>Reads the 64-bit little-endian word at <paramref name="offset"/>, atomically.</summary>
     public static ulong ReadU64(byte[] page, int offset) => Volatile.Read(ref U64(page, offset));
 
     /// <summary>Atomically replaces the u64 and returns the old value (xchg).</summary>
     public static ulong ExchangeU64(byte[] page, int offset, ulong value) => Interlocked.Exchange(ref U64(page, offset), value);
 
+    /// <summary>Reads the 32-bit little-endian word at <paramref name="offset"/>, atomically.</summary>
     public static uint ReadU32(byte[] page, int offset) => Volatile.Read(ref U32(page, offset));
 
+    /// <summary>Writes the 32-bit little-endian word at <paramref name="offset"/>, atomically.</summary>
     public static void WriteU32(byte[] page, int offset, uint value) => Volatile.Write(ref U32(page, offset), value);
 
+    /// <summary>Reads the byte at <paramref name="offset"/>, atomically.</summary>
     public static byte ReadU8(byte[] page, int offset) => Volatile.Read(ref page[offset]);
 
+    /// <summary>Writes the byte at <paramref name="offset"/>, atomically.</summary>
     public static void WriteU8(byte[] page, int offset, byte value) => Volatile.Write(ref page[offset], value);
 
     /// <summary>Atomically sets a u8 flag to <paramref name="value"/> and returns the old value.</summary>

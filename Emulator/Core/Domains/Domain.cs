@@ -12,6 +12,7 @@ namespace XvifSim.Emulator.Domains;
 public sealed class Domain
 {
     private volatile DomainState _state = DomainState.Running;
+    private Exception? _crashCause;
 
     internal Domain(Machine machine, DomId id, DomainConfig config, bool isPrivileged)
     {
@@ -30,17 +31,22 @@ public sealed class Domain
         Hypercalls = new DomainHypercalls(this);
     }
 
+    /// <summary>The machine the domain lives in.</summary>
     public Machine Machine { get; }
 
+    /// <summary>The domain id.</summary>
     public DomId Id { get; }
 
+    /// <summary>The name the toolstack gave it.</summary>
     public string Name => Config.Name;
 
+    /// <summary>What it was created with (name, RAM, grant frames).</summary>
     public DomainConfig Config { get; }
 
     /// <summary>True for the control domain: it may act on other domains.</summary>
     public bool IsPrivileged { get; }
 
+    /// <summary>Running, Crashed, Dying or Dead.</summary>
     public DomainState State
     {
         get => _state;
@@ -50,9 +56,17 @@ public sealed class Domain
     /// <summary>Why the domain crashed, if it did.</summary>
     public string? CrashReason { get; internal set; }
 
+    /// <summary>The exception that crashed the domain, with its stack, once the crash is complete (logged and reported).</summary>
+    public Exception? CrashCause
+    {
+        get => Volatile.Read(ref _crashCause);
+        internal set => Volatile.Write(ref _crashCause, value);
+    }
+
     /// <summary>True once destroyed (dying or dead): it can no longer be the target of new grants or bindings.</summary>
     public bool IsDying => State is DomainState.Dying or DomainState.Dead;
 
+    /// <summary>The domain's pseudo-physical memory (its p2m).</summary>
     public DomainMemory Memory { get; }
 
     /// <summary>The shared_info page: the event bitmaps and vcpu_info.</summary>
@@ -61,8 +75,10 @@ public sealed class Domain
     /// <summary>The XenStore ring page (start_info's store_mfn).</summary>
     public PageFrame XenstoreRing { get; }
 
+    /// <summary>The domain's grant table: its grants to others and its maptrack of their grants.</summary>
     public GrantTable GrantTable { get; }
 
+    /// <summary>The domain's event channels.</summary>
     public EventChannels EventChannels { get; }
 
     internal Vcpu Vcpu { get; }
@@ -73,5 +89,6 @@ public sealed class Domain
     /// <summary>The XenStore event channel (start_info's store_evtchn), once the store has bound it.</summary>
     public EvtchnPort StoreEvtchn { get; internal set; }
 
+    /// <summary>Id and name.</summary>
     public override string ToString() => $"{Id} ({Name})";
 }

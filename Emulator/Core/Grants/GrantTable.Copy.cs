@@ -17,6 +17,7 @@ namespace XvifSim.Emulator.Grants;
 /// </summary>
 public sealed partial class GrantTable
 {
+    /// <summary>GNTTABOP_copy: runs each op in turn, writing its status (GNTST_*) into it.</summary>
     public void Copy(Span<GnttabCopy> ops)
     {
         IFaultHooks? faults = _owner.Machine.Faults;

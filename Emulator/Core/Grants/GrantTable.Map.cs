@@ -13,6 +13,7 @@ public sealed partial class GrantTable
     /// <summary>GNTMAP_* flags a translated (HVM/PVH) guest may not use: Xen answers "No device mapping in HVM domain".</summary>
     private const GntMapFlags TranslatedGuestForbidden = GntMapFlags.DeviceMap | GntMapFlags.ApplicationMap | GntMapFlags.ContainsPte;
 
+    /// <summary>GNTTABOP_map_grant_ref: runs each op in turn, writing its status and handle into it.</summary>
     public void MapGrantRef(Span<GnttabMapGrantRef> ops)
     {
         IFaultHooks? faults = _owner.Machine.Faults;

@@ -44,6 +44,7 @@ public sealed partial class GrantTable
         }
     }
 
+    /// <summary>GNTTABOP_query_size: the table's current and maximum frames, and a status.</summary>
     public void QuerySize(ref GnttabQuerySize op)
     {
         op.Status = FindTarget(op.Dom, out Domain? target);

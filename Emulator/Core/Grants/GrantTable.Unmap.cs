@@ -8,6 +8,7 @@ namespace XvifSim.Emulator.Grants;
 /// <summary>GNTTABOP_unmap_grant_ref (Xen's unmap_common and its completion) and gnttab_release_mappings.</summary>
 public sealed partial class GrantTable
 {
+    /// <summary>GNTTABOP_unmap_grant_ref: runs each op in turn, writing its status into it.</summary>
     public void UnmapGrantRef(Span<GnttabUnmapGrantRef> ops)
     {
         foreach (ref GnttabUnmapGrantRef op in ops)

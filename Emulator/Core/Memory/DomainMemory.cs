@@ -15,6 +15,7 @@ public sealed class DomainMemory : IGuestMemory
     private readonly FrameAllocator _allocator;
     private readonly DomId _domain;
 
+    /// <summary>An empty p2m of <paramref name="layout"/> for <paramref name="domain"/>; RAM pages are populated on first touch from <paramref name="allocator"/>.</summary>
     public DomainMemory(DomId domain, PhysMap layout, FrameAllocator allocator)
     {
         _domain = domain;
@@ -23,10 +24,13 @@ public sealed class DomainMemory : IGuestMemory
         _p2m = new PageFrame?[checked((int)layout.End.Value)];
     }
 
+    /// <summary>Where RAM, the grant frames and the map space lie.</summary>
     public PhysMap Layout { get; }
 
+    /// <summary>The bytes of page <paramref name="gfn"/>; a <see cref="GuestPageFaultException"/> if nothing is there.</summary>
     public byte[] Page(Gfn gfn) => Frame(gfn)?.Bytes ?? throw new GuestPageFaultException(_domain, gfn);
 
+    /// <summary>True if a frame is placed at <paramref name="gfn"/>.</summary>
     public bool IsPresent(Gfn gfn) => Frame(gfn) is not null;
 
     /// <summary>The frame behind <paramref name="gfn"/>, populating RAM on first touch; null if nothing is there.</summary>

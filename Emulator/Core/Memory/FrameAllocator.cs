@@ -7,5 +7,6 @@ public sealed class FrameAllocator
 {
     private long _next;
 
+    /// <summary>A fresh zeroed frame owned by <paramref name="owner"/>.</summary>
     public PageFrame Allocate(DomId owner) => new(new Mfn((ulong)Interlocked.Increment(ref _next)), owner);
 }

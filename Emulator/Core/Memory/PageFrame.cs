@@ -18,8 +18,10 @@ public sealed class PageFrame
         Owner = owner;
     }
 
+    /// <summary>The frame's machine frame number.</summary>
     public Mfn Mfn { get; }
 
+    /// <summary>The domain that owns the frame.</summary>
     public DomId Owner { get; }
 
     /// <summary>The real bytes of the page.</summary>

@@ -47,6 +47,9 @@ public sealed class DeterministicScheduler : IScheduler
     private int _running;
     private bool _disposed;
 
+    /// <summary>A scheduler whose interleaving is fixed by <paramref name="seed"/>.</summary>
+    /// <param name="seed">Seeds the choice of the next runnable vCPU.</param>
+    /// <param name="stepNs">Virtual nanoseconds one work item takes.</param>
     public DeterministicScheduler(int seed, ulong stepNs = DefaultStepNs)
     {
         ArgumentOutOfRangeException.ThrowIfZero(stepNs);
@@ -55,14 +58,17 @@ public sealed class DeterministicScheduler : IScheduler
         _random = new Random(seed);
     }
 
+    /// <summary>The seed the interleaving follows.</summary>
     public int Seed { get; }
 
     /// <summary>Virtual nanoseconds one item takes.</summary>
     public ulong StepNs { get; }
 
     // Written only by the running thread; read from any (XenConsole stamps lines from host threads).
+    /// <inheritdoc/>
     public ulong NowNs => Volatile.Read(ref _nowNs);
 
+    /// <inheritdoc/>
     public IVcpuContext CreateVcpu(DomId domain, Action<Exception> onFault)
     {
         ArgumentNullException.ThrowIfNull(onFault);

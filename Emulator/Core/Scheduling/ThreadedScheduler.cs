@@ -23,8 +23,10 @@ public sealed class ThreadedScheduler : IScheduler
     private readonly List<ThreadedVcpu> _vcpus = [];
     private bool _disposed;
 
+    /// <inheritdoc/>
     public ulong NowNs => SchedulerTime.TimestampToNs(Stopwatch.GetTimestamp() - _startTimestamp);
 
+    /// <inheritdoc/>
     public IVcpuContext CreateVcpu(DomId domain, Action<Exception> onFault)
     {
         ArgumentNullException.ThrowIfNull(onFault);
@@ -70,6 +72,7 @@ public sealed class ThreadedScheduler : IScheduler
         return true;
     }
 
+    /// <summary>Sleeps the calling (host) thread for <paramref name="span"/> while the vCPUs run.</summary>
     public void RunFor(TimeSpan span)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(span, TimeSpan.Zero);

@@ -35,6 +35,7 @@ public sealed class XenStoreService
         Core.Logged += Log;
     }
 
+    /// <summary>The store itself: tree, permissions, transactions, watches, quotas.</summary>
     public XenStoreCore Core { get; }
 
     /// <summary>Lines xenstored logs: protocol violations of rings and sockets, and XS_CONTROL print.</summary>

@@ -27,6 +27,7 @@ public sealed class XsConnection
         _sink = sink;
     }
 
+    /// <summary>The domain the connection speaks for.</summary>
     public DomId DomId { get; }
 
     /// <summary>Dom0 and socket clients: no permission checks, no quotas, privileged ops allowed.</summary>

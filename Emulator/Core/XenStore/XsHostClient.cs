@@ -19,6 +19,7 @@ public sealed class XsHostClient : IDisposable
     private readonly ConcurrentDictionary<uint, TaskCompletionSource<(XsdSockmsgType, byte[])>> _pending = new();
     private int _nextReqId;
 
+    /// <summary>A privileged (dom0) connection straight to <paramref name="core"/>, for the host's own tools.</summary>
     public XsHostClient(XenStoreCore core)
     {
         _core = core;
@@ -39,8 +40,10 @@ public sealed class XsHostClient : IDisposable
     public Errno Write(string path, string value, uint txId = 0) =>
         Call(XsdSockmsgType.Write, [.. Strings(path), .. Encoding.Latin1.GetBytes(value)], txId).Error;
 
+    /// <summary>XS_MKDIR; Ok or the errno.</summary>
     public Errno Mkdir(string path, uint txId = 0) => Call(XsdSockmsgType.Mkdir, Strings(path), txId).Error;
 
+    /// <summary>XS_RM of <paramref name="path"/> and its subtree; Ok or the errno.</summary>
     public Errno Rm(string path, uint txId = 0) => Call(XsdSockmsgType.Rm, Strings(path), txId).Error;
 
     /// <summary>SET_PERMS with permissions such as "n0", "r3": the first names the owner and the default.</summary>
@@ -58,6 +61,7 @@ public sealed class XsHostClient : IDisposable
         return error;
     }
 
+    /// <summary>XS_READ into <paramref name="value"/> (empty on failure); Ok or the errno.</summary>
     public Errno Read(string path, out string value, uint txId = 0)
     {
         (Errno error, byte[] payload) = Call(XsdSockmsgType.Read, Strings(path), txId);
@@ -65,6 +69,7 @@ public sealed class XsHostClient : IDisposable
         return error;
     }
 
+    /// <summary>XS_DIRECTORY into <paramref name="children"/> (empty on failure); Ok or the errno.</summary>
     public Errno Directory(string path, out IReadOnlyList<string> children, uint txId = 0)
     {
         (Errno error, byte[] payload) = Call(XsdSockmsgType.Directory, Strings(path), txId);
@@ -127,6 +132,7 @@ public sealed class XsHostClient : IDisposable
         return Errno.EAGAIN;
     }
 
+    /// <summary>Closes the connection, dropping its watches and transactions.</summary>
     public void Dispose() => _core.Disconnect(_connection);
 
     private (Errno Error, byte[] Payload) Call(XsdSockmsgType type, byte[] payload, uint txId)

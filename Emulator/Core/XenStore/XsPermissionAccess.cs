@@ -8,8 +8,12 @@ namespace XvifSim.Emulator.XenStore;
 [Flags]
 public enum XsPermissionAccess
 {
+    /// <summary>n: no access.</summary>
     None = 0,
+    /// <summary>r: read.</summary>
     Read = 1,
+    /// <summary>w: write only.</summary>
     Write = 2,
+    /// <summary>b: read and write.</summary>
     Both = Read | Write,
 }

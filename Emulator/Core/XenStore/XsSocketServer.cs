@@ -66,6 +66,7 @@ public sealed class XsSocketServer : IDisposable
         _acceptLoop = Task.Run(AcceptLoop);
     }
 
+    /// <summary>The socket's path.</summary>
     public string Path { get; }
 
     /// <summary>One line per protocol violation or dropped client, for the log. Raised on a client's thread.</summary>

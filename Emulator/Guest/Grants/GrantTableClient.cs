@@ -22,6 +22,8 @@ public sealed class GrantTableClient
     private readonly HashSet<uint> _inUse = [];
     private Gfn[] _frames = [];
 
+    /// <summary>Sets up the domain's grant table (GNTTABOP_setup_table) through <paramref name="hypercalls"/>.</summary>
+    /// <param name="hypercalls">The domain's hypercall facade.</param>
     public GrantTableClient(IHypercalls hypercalls)
     {
         _hypercalls = hypercalls;

@@ -15,6 +15,7 @@ public sealed class MapSpaceAllocator(PhysMap layout)
     private readonly Stack<Gfn> _free = new();
     private ulong _next = layout.MapSpaceStart.Value;
 
+    /// <summary>Map-space frames handed out and not yet freed.</summary>
     public int InUse { get; private set; }
 
     /// <summary>An unpopulated gfn to map a grant at, or false when the map space is used up.</summary>

@@ -13,6 +13,7 @@ public sealed class PageAllocator(IGuestMemory memory)
     private readonly Stack<Gfn> _free = new();
     private ulong _next;
 
+    /// <summary>Pages handed out and not yet freed.</summary>
     public int InUse { get; private set; }
 
     /// <summary>A zeroed page of the guest's RAM, or false when RAM is exhausted.</summary>
@@ -35,9 +36,11 @@ public sealed class PageAllocator(IGuestMemory memory)
         return true;
     }
 
+    /// <summary>A free page; throws if the domain's RAM is exhausted (use <see cref="TryAllocate"/> where running out is a guest-visible condition).</summary>
     public Gfn Allocate() =>
         TryAllocate(out Gfn gfn) ? gfn : throw new InvalidOperationException($"guest RAM exhausted ({memory.Layout.RamPages} pages)");
 
+    /// <summary>Returns <paramref name="gfn"/> to the free pool.</summary>
     public void Free(Gfn gfn)
     {
         if (!memory.Layout.IsRam(gfn) || gfn.Value >= _next)

@@ -49,6 +49,7 @@ public sealed class Bridge : INetDriver
     /// <summary>bridge0: the bridge's own interface, for dom0's IP stack and its taps.</summary>
     public NetworkInterface Local { get; }
 
+    /// <summary>The interfaces bridged, in the order they were added.</summary>
     public IReadOnlyList<NetworkInterface> Members => _members;
 
     /// <summary>
@@ -58,6 +59,7 @@ public sealed class Bridge : INetDriver
     /// </summary>
     public ulong AgingTimeNs { get; set; } = 300UL * 1_000_000_000;
 
+    /// <summary>How many source addresses the bridge learns at most (NetBSD's brt_max).</summary>
     public int MaxAddresses { get; }
 
     /// <summary>Frames sent to one learned port.</summary>

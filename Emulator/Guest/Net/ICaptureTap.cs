@@ -6,5 +6,6 @@ namespace XvifSim.Guest.Net;
 /// </summary>
 public interface ICaptureTap
 {
+    /// <summary>One frame crossed <paramref name="iface"/> in <paramref name="direction"/>; runs on the interface's vCPU.</summary>
     void Frame(NetworkInterface iface, FrameDirection direction, ReadOnlySpan<byte> frame);
 }

@@ -87,5 +87,6 @@ public readonly record struct IPv4Address(uint Value)
     public static IPv4Address Parse(string text) =>
         TryParse(text, out IPv4Address address) ? address : throw new FormatException($"'{text}' is not a dotted-quad IPv4 address");
 
+    /// <summary>Dotted-quad text.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{this[0]}.{this[1]}.{this[2]}.{this[3]}");
 }

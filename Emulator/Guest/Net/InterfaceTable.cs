@@ -12,6 +12,7 @@ public sealed class InterfaceTable
     /// <summary>Raised after an interface is attached or detached.</summary>
     public event Action<NetworkInterface, bool>? Changed;
 
+    /// <summary>The attached interfaces.</summary>
     public IReadOnlyCollection<NetworkInterface> All => _byName.Values;
 
     /// <summary>if_attach. False if the name is taken.</summary>
@@ -37,5 +38,6 @@ public sealed class InterfaceTable
         }
     }
 
+    /// <summary>The interface named <paramref name="name"/>, or null (ifunit).</summary>
     public NetworkInterface? Find(string name) => _byName.GetValueOrDefault(name);
 }

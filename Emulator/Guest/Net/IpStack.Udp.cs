@@ -20,6 +20,7 @@ public sealed partial class IpStack
         }
     }
 
+    /// <summary>Stops delivering datagrams for <paramref name="port"/>.</summary>
     public void Unbind(ushort port) => _udpPorts.Remove(port);
 
     /// <summary>Answers every datagram on <paramref name="port"/> with the same payload (the RFC 862 echo service).</summary>

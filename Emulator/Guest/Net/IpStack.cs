@@ -52,15 +52,19 @@ public sealed partial class IpStack
         iface.Receiver = Input;
     }
 
+    /// <summary>The interface the stack sends and receives on.</summary>
     public NetworkInterface Interface { get; }
 
+    /// <summary>The stack's own address.</summary>
     public IPv4Address Address { get; }
 
+    /// <summary>The subnet mask from the prefix length.</summary>
     public IPv4Address Netmask { get; }
 
     /// <summary>The subnet's directed broadcast address (RFC 919), e.g. 10.0.0.255 for 10.0.0.1/24.</summary>
     public IPv4Address SubnetBroadcast => new(Address.Value | ~Netmask.Value);
 
+    /// <summary>What the stack counted, by protocol and reason.</summary>
     public IpStackCounters Counters { get; } = new();
 
     /// <summary>Runs ARP's timer work (retries, giving up, expiry); call it about once a second.</summary>

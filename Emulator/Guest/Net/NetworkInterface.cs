@@ -10,10 +10,13 @@ public sealed class NetworkInterface(string name, MacAddress mac, INetDriver dri
 {
     private readonly List<ICaptureTap> _taps = [];
 
+    /// <summary>The interface's name (xennet0, xvif1i0, bridge0).</summary>
     public string Name { get; } = name;
 
+    /// <summary>The interface's MAC.</summary>
     public MacAddress Mac { get; } = mac;
 
+    /// <summary>The MTU in bytes of IP packet (1500 unless the driver negotiated more).</summary>
     public int Mtu { get; set; } = 1500;
 
     /// <summary>IFF_UP: the administrator enabled it.</summary>
@@ -22,6 +25,7 @@ public sealed class NetworkInterface(string name, MacAddress mac, INetDriver dri
     /// <summary>IFF_RUNNING: the driver is ready (connected to its peer).</summary>
     public bool IsRunning { get; set; }
 
+    /// <summary>Packets, bytes, errors and drops each way.</summary>
     public InterfaceCounters Counters { get; } = new();
 
     /// <summary>
@@ -37,6 +41,7 @@ public sealed class NetworkInterface(string name, MacAddress mac, INetDriver dri
     /// <summary>Where received frames go; frames arriving with none set are dropped and counted.</summary>
     public FrameHandler? Receiver { get; set; }
 
+    /// <summary>Adds a tap that sees every frame crossing the interface from now on (bpf_attach).</summary>
     public void AddTap(ICaptureTap tap) => _taps.Add(tap);
 
     /// <summary>
@@ -102,5 +107,6 @@ public sealed class NetworkInterface(string name, MacAddress mac, INetDriver dri
         }
     }
 
+    /// <summary>Name and MAC.</summary>
     public override string ToString() => $"{Name} ({Mac})";
 }

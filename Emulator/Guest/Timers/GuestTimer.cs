@@ -20,6 +20,7 @@ public sealed class GuestTimer
     /// <summary>System time (ns) at which it fires, while armed.</summary>
     internal ulong DeadlineNs { get; set; }
 
+    /// <summary>True while the timer is armed and has not fired.</summary>
     public bool IsArmed { get; internal set; }
 
     /// <summary>callout_schedule: fire after <paramref name="delay"/>. An error (VIRQ_TIMER could not be bound) leaves it unarmed.</summary>

@@ -34,10 +34,12 @@ public sealed class XenbusBus
         IsBackend = isBackend;
     }
 
+    /// <summary>True in a backend domain (probes <c>backend</c>), false in a guest (probes <c>device</c>).</summary>
     public bool IsBackend { get; }
 
     private string Root => IsBackend ? "backend" : "device";
 
+    /// <summary>Registers the driver for its <see cref="IXenbusDriver.DeviceType"/>, replacing any earlier one; do it before <see cref="StartAsync"/>.</summary>
     public void Register(IXenbusDriver driver) => _drivers[driver.DeviceType] = driver;
 
     /// <summary>Watches the subtree; the watch's first event runs the first probe.</summary>
@@ -68,7 +70,7 @@ public sealed class XenbusBus
             return;
         }
 
-        _ = ProbeLoopAsync();
+        _kernel.Observe(ProbeLoopAsync());
     }
 
     private async Task ProbeLoopAsync()
@@ -193,7 +195,7 @@ public sealed class XenbusBus
         var watch = new StateWatch(device, driver);
         _stateWatches[token] = watch;
         device.OtherEndWatchToken = token;
-        await _store.WatchAsync($"{device.OtherEndPath}/state", token, (_, _) => _ = ReportStateAsync(watch));
+        await _store.WatchAsync($"{device.OtherEndPath}/state", token, (_, _) => _kernel.Observe(ReportStateAsync(watch)));
     }
 
     private async Task StopWatchingAsync(XenbusDevice device)

@@ -7,12 +7,14 @@ namespace XvifSim.Guest.Xenbus;
 /// <summary>The typed operations drivers use (xenbus_read, xenbus_write, xenbus_transaction_start, ...).</summary>
 public sealed partial class XenbusClient
 {
+    /// <summary>XS_READ: the value at <paramref name="path"/>, or the errno.</summary>
     public async Task<XsResult<string>> ReadAsync(string path, XenbusTransaction tx = default)
     {
         (Errno error, byte[] payload) = await CallAsync(XsdSockmsgType.Read, tx, Strings(path));
         return error == Errno.Ok ? XsResult<string>.Ok(Encoding.Latin1.GetString(payload)) : XsResult<string>.Failed(error);
     }
 
+    /// <summary>XS_WRITE: sets <paramref name="path"/> to <paramref name="value"/>, creating it; Ok or the errno.</summary>
     public async Task<Errno> WriteAsync(string path, string value, XenbusTransaction tx = default)
     {
         byte[] pathBytes = Strings(path);
@@ -22,12 +24,15 @@ public sealed partial class XenbusClient
         return (await CallAsync(XsdSockmsgType.Write, tx, payload)).Error;
     }
 
+    /// <summary>XS_MKDIR: creates <paramref name="path"/> with an empty value; Ok or the errno.</summary>
     public async Task<Errno> MkdirAsync(string path, XenbusTransaction tx = default) =>
         (await CallAsync(XsdSockmsgType.Mkdir, tx, Strings(path))).Error;
 
+    /// <summary>XS_RM: removes <paramref name="path"/> and its subtree; Ok or the errno.</summary>
     public async Task<Errno> RmAsync(string path, XenbusTransaction tx = default) =>
         (await CallAsync(XsdSockmsgType.Rm, tx, Strings(path))).Error;
 
+    /// <summary>XS_DIRECTORY: the names of <paramref name="path"/>'s children, or the errno.</summary>
     public async Task<XsResult<IReadOnlyList<string>>> DirectoryAsync(string path, XenbusTransaction tx = default)
     {
         (Errno error, byte[] payload) = await CallAsync(XsdSockmsgType.Directory, tx, Strings(path));
@@ -36,6 +41,7 @@ public sealed partial class XenbusClient
             : XsResult<IReadOnlyList<string>>.Failed(error);
     }
 
+    /// <summary>XS_TRANSACTION_START: a new transaction, or the errno (EQUOTA, say).</summary>
     public async Task<XsResult<XenbusTransaction>> TransactionStartAsync()
     {
         (Errno error, byte[] payload) = await CallAsync(XsdSockmsgType.TransactionStart, XenbusTransaction.Nil, Strings(""));

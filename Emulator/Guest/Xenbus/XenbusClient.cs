@@ -27,6 +27,7 @@ public sealed partial class XenbusClient
     private bool _dispatching;
     private uint _nextReqId;
 
+    /// <summary>A client over <paramref name="kernel"/>'s XenStore ring page and event channel (start_info's store_mfn and store_evtchn).</summary>
     public XenbusClient(GuestKernel kernel)
     {
         _kernel = kernel;

@@ -26,8 +26,10 @@ public sealed class XenbusDevice
     /// <summary>The <c>xenbus/dom&lt;N&gt;</c> trace channel, opened at the first traced state change.</summary>
     private ITraceChannel? _trace;
 
+    /// <summary>The domain's XenStore client, through which the driver reads and writes the device's keys.</summary>
     public XenbusClient Store { get; }
 
+    /// <summary>The kernel of the domain this end runs in.</summary>
     public GuestKernel Kernel { get; }
 
     /// <summary>This end's directory, relative to the domain's home.</summary>
@@ -39,8 +41,10 @@ public sealed class XenbusDevice
     /// <summary>The other end's directory (absolute).</summary>
     public string OtherEndPath { get; }
 
+    /// <summary>The other end's domain: the backend domain for a frontend, the guest for a backend.</summary>
     public DomId OtherEndId { get; }
 
+    /// <summary>True for the backend end.</summary>
     public bool IsBackend { get; }
 
     /// <summary>The device has reported a fatal error (xenbus_dev_fatal).</summary>
@@ -112,5 +116,6 @@ public sealed class XenbusDevice
             : XsResult<ulong>.Failed(Errno.EINVAL);
     }
 
+    /// <summary>The node name.</summary>
     public override string ToString() => NodeName;
 }

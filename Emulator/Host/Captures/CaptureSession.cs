@@ -18,7 +18,7 @@ namespace XvifSim.Host.Captures;
 /// frames before and after stay in one file (reopening would truncate it).
 /// </para>
 /// </summary>
-public sealed class CaptureSession : IDisposable
+internal sealed class CaptureSession : IDisposable
 {
     private readonly Func<ulong> _clock;
     private readonly PcapngWriter _all;

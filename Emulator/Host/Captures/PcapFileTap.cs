@@ -7,7 +7,7 @@ namespace XvifSim.Host.Captures;
 /// Frames in both directions go to the one file, once each. Nothing is
 /// allocated per frame.
 /// </summary>
-public sealed class PcapFileTap : IDisposable
+internal sealed class PcapFileTap : IDisposable
 {
     private readonly LibpcapDump _dump;
     private readonly Func<ulong> _clock;

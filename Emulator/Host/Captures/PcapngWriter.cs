@@ -13,7 +13,7 @@ namespace XvifSim.Host.Captures;
 /// only classic pcap and no kept NuGet package here writes pcapng, so this
 /// is ours. Writing a frame allocates nothing.
 /// </summary>
-public sealed class PcapngWriter : IDisposable
+internal sealed class PcapngWriter : IDisposable
 {
     public const uint SectionHeaderBlock = 0x0A0D0D0A;
     public const uint InterfaceDescriptionBlock = 1;

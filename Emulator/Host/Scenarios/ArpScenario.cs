@@ -9,7 +9,7 @@ namespace XvifSim.Host.Scenarios;
 /// xvif1i0, the bridge and xvif2i0 and guest2's reply comes back; the second
 /// ping finds the entry cached and asks nothing.
 /// </summary>
-public sealed class ArpScenario : IScenario
+internal sealed class ArpScenario : IScenario
 {
     private const ushort Identifier = 0x4a01;
 

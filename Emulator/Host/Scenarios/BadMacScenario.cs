@@ -9,7 +9,7 @@ namespace XvifSim.Host.Scenarios;
 /// at all for missing-mac) beside a healthy guest: xvif prints its diagnostic,
 /// makes no interface for the bad vif, and the healthy guest keeps working.
 /// </summary>
-public sealed class BadMacScenario(string name, string? badMac, string purpose) : IScenario
+internal sealed class BadMacScenario(string name, string? badMac, string purpose) : IScenario
 {
     public static BadMacScenario Invalid { get; } =
         new("bad-mac", "00:16:3e:zz:00:01", "a vif whose mac is not a MAC: xvif says so, its neighbour works");

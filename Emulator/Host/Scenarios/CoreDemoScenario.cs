@@ -9,7 +9,7 @@ namespace XvifSim.Host.Scenarios;
 /// (map and copy) and pass events both ways, then the guest is destroyed and
 /// nothing is left held.
 /// </summary>
-public sealed class CoreDemoScenario : IScenario
+internal sealed class CoreDemoScenario : IScenario
 {
     public string Name => "core-demo";
 

@@ -9,7 +9,7 @@ namespace XvifSim.Host.Scenarios;
 /// guest2 (10.0.0.3) on bridge0, with fixed MACs so captures and replay
 /// input name the same hosts every run.
 /// </summary>
-public static class GuestPair
+internal static class GuestPair
 {
     public static readonly MacAddress OneMac = new(0x0016_3E00_0101);
     public static readonly MacAddress TwoMac = new(0x0016_3E00_0201);

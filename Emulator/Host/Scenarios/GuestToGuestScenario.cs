@@ -8,7 +8,7 @@ namespace XvifSim.Host.Scenarios;
 /// Two guests on bridge0 reach each other through dom0: pings both ways, then
 /// guest1 sends UDP datagrams to guest2's echo port and gets each one back.
 /// </summary>
-public sealed class GuestToGuestScenario : IScenario
+internal sealed class GuestToGuestScenario : IScenario
 {
     public const int Datagrams = 10;
     private const ushort ReplyPort = 40000;

@@ -14,7 +14,7 @@ namespace XvifSim.Host.Scenarios;
 /// offers (xennet reads the backend's features at every connect). The
 /// captures of xennet0 and xvif1i0 hold both rounds.
 /// </summary>
-public sealed class HotplugScenario : IScenario
+internal sealed class HotplugScenario : IScenario
 {
     public const string VifName = "xvif1i0";
 

@@ -1,7 +1,7 @@
 namespace XvifSim.Host.Scenarios;
 
 /// <summary>A named, self-checking run of the simulator.</summary>
-public interface IScenario
+internal interface IScenario
 {
     string Name { get; }
 

@@ -10,7 +10,7 @@ namespace XvifSim.Host.Scenarios;
 /// capture file. The capture column is the file name in the folder given
 /// above the table, so a line fits 100 columns.
 /// </summary>
-public static class InterfaceSummary
+internal static class InterfaceSummary
 {
     public static void Write(TextWriter output, IEnumerable<(string Domain, NetworkInterface Iface)> interfaces, Func<string, string, string?> captureFile)
     {

@@ -11,7 +11,7 @@ namespace XvifSim.Host.Scenarios;
 /// size) and the backend delivers it as a multi-slot RX chain that xennet
 /// reassembles. Before the MTU is raised the same ping is refused as too large.
 /// </summary>
-public sealed class JumboScenario : IScenario
+internal sealed class JumboScenario : IScenario
 {
     public const int Mtu = 9000;
 

@@ -11,7 +11,7 @@ namespace XvifSim.Host.Scenarios;
 /// within its address table (100 entries, NetBSD's brt_max) and that dom0's
 /// memory holds 32 backends' rings and staging pages.
 /// </summary>
-public sealed class ManyGuestsScenario : IScenario
+internal sealed class ManyGuestsScenario : IScenario
 {
     public const int GuestCount = 32;
 

@@ -9,7 +9,7 @@ namespace XvifSim.Host.Scenarios;
 /// on the sender's vCPU; prints each reply as ping(8) does and returns how
 /// many came back.
 /// </summary>
-public static class PingExchange
+internal static class PingExchange
 {
     public static int Run(IScheduler scheduler, GuestKernel kernel, IpStack from, IPv4Address to, int count, ushort identifier, TextWriter output)
     {

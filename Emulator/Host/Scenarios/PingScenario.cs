@@ -10,7 +10,7 @@ namespace XvifSim.Host.Scenarios;
 /// pings the guest, three echoes each way, every one answered. With a
 /// duration, each way sends one echo a second for that long instead.
 /// </summary>
-public sealed class PingScenario : IScenario
+internal sealed class PingScenario : IScenario
 {
     public const int Count = 3;
 

@@ -16,7 +16,7 @@ namespace XvifSim.Host.Scenarios;
 /// request and a UDP datagram to the echo port, each of which guest2 answers.
 /// Timestamps are fixed, so the file is the same bytes every run.
 /// </summary>
-public static class ReplayInput
+internal static class ReplayInput
 {
     public const ushort EchoIdentifier = 0x7e01;
     public const ushort UdpSourcePort = 40001;

@@ -12,7 +12,7 @@ namespace XvifSim.Host.Scenarios;
 /// guest2) and checks guest2 answers each; with one, it checks every frame
 /// went out and every frame for guest2 (its MAC or broadcast) arrived.
 /// </summary>
-public sealed class ReplayScenario(string? inputPath = null) : IScenario
+internal sealed class ReplayScenario(string? inputPath = null) : IScenario
 {
     public const string InputFileName = "input.pcap";
 

@@ -15,7 +15,7 @@ namespace XvifSim.Host.Scenarios;
 /// notify the backend of new RX buffers) and pings work; every datagram is
 /// either delivered or counted as dropped.
 /// </summary>
-public sealed class RxStarvationScenario : IScenario
+internal sealed class RxStarvationScenario : IScenario
 {
     /// <summary>More than the ring (256) and the queue (512) together hold.</summary>
     public const int Burst = 1000;

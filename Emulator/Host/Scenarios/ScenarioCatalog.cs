@@ -1,7 +1,7 @@
 namespace XvifSim.Host.Scenarios;
 
 /// <summary>Every scenario the program knows, and the one `run` picks by default.</summary>
-public static class ScenarioCatalog
+internal static class ScenarioCatalog
 {
     public static IReadOnlyList<IScenario> All { get; } =
         [

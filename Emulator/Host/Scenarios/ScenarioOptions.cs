@@ -4,7 +4,7 @@ using XvifSim.Host.Faults;
 namespace XvifSim.Host.Scenarios;
 
 /// <summary>How to run a scenario: which scheduler, and its seed.</summary>
-public sealed record ScenarioOptions(int Seed = 1, bool Threaded = false)
+internal sealed record ScenarioOptions(int Seed = 1, bool Threaded = false)
 {
     /// <summary>Where Captures/&lt;scenario&gt;/ goes; null writes no captures.</summary>
     public string? CaptureDirectory { get; init; }

@@ -1,7 +1,7 @@
 namespace XvifSim.Host.Scenarios;
 
 /// <summary>What a scenario found: whether its expectation held, and the failed checks if not.</summary>
-public sealed record ScenarioResult(IReadOnlyList<string> Failures)
+internal sealed record ScenarioResult(IReadOnlyList<string> Failures)
 {
     public bool Passed => Failures.Count == 0;
 }

@@ -15,7 +15,7 @@ namespace XvifSim.Host.Scenarios;
 /// connects again. Pings work before and after; the guest's MAC and
 /// interface are unchanged.
 /// </summary>
-public sealed class SuspendResumeScenario : IScenario
+internal sealed class SuspendResumeScenario : IScenario
 {
     public string Name => "suspend-resume";
 

@@ -11,7 +11,7 @@ namespace XvifSim.Host.Scenarios;
 /// forwarded onto xvif2i0 and guest2's xennet0 received, packets and bytes,
 /// with no drops or errors, and guest2's UDP saw each datagram once, in order.
 /// </summary>
-public sealed class UdpStreamScenario : IScenario
+internal sealed class UdpStreamScenario : IScenario
 {
     public const int Datagrams = 500;
     public const int PayloadLength = 1000;

@@ -8,7 +8,7 @@ namespace XvifSim.Host.Scenarios;
 /// drivers are used only on their own vCPU, so a scenario that configures
 /// one (an MTU, a bound port) or reads a consistent snapshot goes through here.
 /// </summary>
-public static class VcpuWork
+internal static class VcpuWork
 {
     /// <summary>
     /// Long enough for a loaded host under the threaded scheduler: a vCPU

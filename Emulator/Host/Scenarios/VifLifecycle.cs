@@ -8,7 +8,7 @@ namespace XvifSim.Host.Scenarios;
 /// libxl does on its watches: the toolstack writes, the drivers answer, the
 /// toolstack finishes. What each step saw goes to the output.
 /// </summary>
-public static class VifLifecycle
+internal static class VifLifecycle
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
 

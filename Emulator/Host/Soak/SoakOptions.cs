@@ -1,4 +1,4 @@
 namespace XvifSim.Host.Soak;
 
 /// <summary>How big and how long a soak is: guests, seconds of scheduler time, which scheduler, the seed of its random events.</summary>
-public sealed record SoakOptions(int Guests = 64, double Seconds = 60, bool Threaded = true, int Seed = 1);
+internal sealed record SoakOptions(int Guests = 64, double Seconds = 60, bool Threaded = true, int Seed = 1);

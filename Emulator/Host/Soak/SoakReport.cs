@@ -12,7 +12,7 @@ namespace XvifSim.Host.Soak;
 /// accounting holds in the fault tests, where one stream runs alone; here
 /// the residual is checked against these bounds.
 /// </summary>
-public sealed class SoakReport
+internal sealed class SoakReport
 {
     /// <summary>RX ring (256) + xvif's RX queue (512) + TX ring (256): the most one torn-down connection can hold.</summary>
     public const long TornDownBound = 256 + 512 + 256;

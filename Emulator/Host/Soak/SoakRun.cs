@@ -15,7 +15,7 @@ namespace XvifSim.Host.Soak;
 /// the queues drain, every guest is destroyed, and the report says what
 /// was sent, received and dropped by reason, and what is still held.
 /// </summary>
-public static class SoakRun
+internal static class SoakRun
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan EventPeriod = TimeSpan.FromMilliseconds(100);

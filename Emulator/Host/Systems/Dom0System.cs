@@ -13,20 +13,24 @@ namespace XvifSim.Host.Systems;
 /// stack's periodic work (ARP retries and expiry) runs once a second on a
 /// kernel timer, as NetBSD's arptimer does.
 /// </summary>
-public sealed class Dom0System
+internal sealed class Dom0System
 {
     /// <summary>bridge0's MAC: locally administered, so it cannot clash with a guest's Xen OUI address.</summary>
     public static readonly MacAddress BridgeMac = new(0x0200_0000_0001);
 
     private volatile bool _booted;
 
-    public Dom0System(Domain domain, IPv4Address address, XvifOptions xvifOptions)
+    /// <param name="domain">Dom0 as the machine made it.</param>
+    /// <param name="address">bridge0's address in dom0.</param>
+    /// <param name="xvifOptions">The stock backend's settings.</param>
+    /// <param name="backendFor">The backend chosen for a vif (by its device); null runs xvif for every vif.</param>
+    public Dom0System(Domain domain, IPv4Address address, XvifOptions xvifOptions, Func<XenbusDevice, VifDriver>? backendFor = null)
     {
         Kernel = new GuestKernel(domain.Hypercalls, "dom0");
         Store = new XenbusClient(Kernel);
         Bus = new XenbusBus(Kernel, Store, isBackend: true);
         Xvif = new XvifDriver(Kernel, Bus, xvifOptions);
-        Bus.Register(Xvif);
+        Bus.Register(new VifDriverRouter(Kernel, Bus, Xvif, backendFor ?? (_ => VifDriver.Xvif)));
         Func<ulong> clock = () => Kernel.Hypercalls.Vcpu.SystemTimeNs;
         Bridge = new Bridge("bridge0", BridgeMac, clock);
         Ip = new IpStack(Bridge.Local, address, 24, clock);

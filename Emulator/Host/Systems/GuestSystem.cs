@@ -8,26 +8,29 @@ namespace XvifSim.Host.Systems;
 
 /// <summary>
 /// A guest as the scenarios boot it: its kernel and the xenbus bus probing
-/// <c>device/</c> with the xennet driver registered. When xennet0 attaches,
-/// the guest configures it as its rc.conf would: an address and UP; when it
-/// detaches (network-detach), the address goes with it.
+/// <c>device/</c> with each vif's chosen frontend registered (xennet unless
+/// <see cref="GuestOptions"/> says otherwise). When the configured interface
+/// (xennet0) attaches, the guest configures it as its rc.conf would: an
+/// address and UP; when it detaches (network-detach), the address goes with it.
 /// </summary>
-public sealed class GuestSystem
+internal sealed class GuestSystem
 {
     private volatile bool _booted;
 
-    public GuestSystem(Domain domain, IPv4Address address)
+    public GuestSystem(Domain domain, IPv4Address address, GuestOptions? options = null)
     {
+        options ??= new GuestOptions();
         Name = domain.Name;
         Address = address;
+        InterfaceName = options.Interface;
         Kernel = new GuestKernel(domain.Hypercalls, domain.Name);
         Store = new XenbusClient(Kernel);
         Bus = new XenbusBus(Kernel, Store, isBackend: false);
         Xennet = new XennetDriver(Bus);
-        Bus.Register(Xennet);
+        Bus.Register(new VifDriverRouter(Kernel, Bus, Xennet, device => options.FrontendFor(FrontendHandle(device))));
         Kernel.Interfaces.Changed += (iface, attached) =>
         {
-            if (iface.Name != "xennet0")
+            if (iface.Name != InterfaceName)
             {
                 return;
             }
@@ -46,6 +49,9 @@ public sealed class GuestSystem
 
     public string Name { get; }
 
+    /// <summary>The interface configured with <see cref="Address"/> (xennet0 for the stock frontend).</summary>
+    public string InterfaceName { get; }
+
     public IPv4Address Address { get; }
 
     public GuestKernel Kernel { get; }
@@ -60,7 +66,7 @@ public sealed class GuestSystem
     /// <summary>The IP stack on xennet0 while it is attached.</summary>
     public IpStack? Ip { get; private set; }
 
-    public NetworkInterface? Xennet0 => Kernel.Interfaces.Find("xennet0");
+    public NetworkInterface? Xennet0 => Kernel.Interfaces.Find(InterfaceName);
 
     public bool Booted => _booted;
 
@@ -80,6 +86,10 @@ public sealed class GuestSystem
         });
         timer.Start(TimeSpan.FromSeconds(1));
     }
+
+    /// <summary>A frontend's node is device/vif/&lt;handle&gt; (libxl's frontend path).</summary>
+    private static int FrontendHandle(XenbusDevice device) =>
+        int.TryParse(device.NodeName.AsSpan(device.NodeName.LastIndexOf('/') + 1), out int handle) ? handle : -1;
 
     public void Boot() => Kernel.Run(async () =>
     {

@@ -3,12 +3,14 @@ using XvifSim.Emulator;
 using XvifSim.Emulator.Domains;
 using XvifSim.Emulator.Scheduling;
 using XvifSim.Emulator.XenStore;
+using XvifSim.Guest.Xenbus;
 using XvifSim.Guest.Net;
 using XvifSim.Host.Captures;
 using XvifSim.Host.Faults;
 using XvifSim.Host.Scenarios;
 using XvifSim.Host.Toolstack;
 using XvifSim.Public;
+using System.Collections.Concurrent;
 
 namespace XvifSim.Host.Systems;
 
@@ -17,7 +19,7 @@ namespace XvifSim.Host.Systems;
 /// 10.0.0.1/24, the toolstack, guests, and the capture session that taps
 /// every interface the moment it attaches. Everything the scenarios share.
 /// </summary>
-public sealed class SimulatedXen : IDisposable
+internal sealed class SimulatedXen : IDisposable
 {
     public static readonly IPv4Address Dom0Address = IPv4Address.Parse("10.0.0.1");
 
@@ -31,6 +33,12 @@ public sealed class SimulatedXen : IDisposable
     private readonly List<GuestSystem> _guests = [];
     private readonly List<string> _toolstackLog = [];
     private readonly List<(string Domain, NetworkInterface Iface)> _seen = [];
+
+    /// <summary>Each guest's options by domain name, read on dom0's vCPU when its vifs' backends attach.</summary>
+    private readonly ConcurrentDictionary<string, GuestOptions> _guestOptions = new(StringComparer.Ordinal);
+
+    /// <summary>Domains that crashed (domain_crash), in order, as Machine reported them from their vCPUs.</summary>
+    private readonly ConcurrentQueue<(Domain Domain, Exception Cause)> _crashes = new();
 
     /// <summary>What dom0 holds for itself once booted (its timer's VIRQ port): not a guest's leftovers.</summary>
     private readonly HashSet<string> _dom0Baseline;
@@ -49,6 +57,7 @@ public sealed class SimulatedXen : IDisposable
             Dom0 = new DomainConfig("Domain-0") { RamPages = Dom0RamPages },
             Trace = options.Trace ? Captures?.Trace : null,
         });
+        Machine.DomainCrashed += (domain, cause) => _crashes.Enqueue((domain, cause));
         if (options.Faults is { Specs.Count: > 0 } plan)
         {
             // Before anything runs, so that "the nth operation" counts from the first.
@@ -57,7 +66,7 @@ public sealed class SimulatedXen : IDisposable
 
         Store = new XsHostClient(Machine.XenStore.Core);
         DomainDirectories.WriteDom0(Store);
-        Dom0 = new Dom0System(Machine.Dom0, Dom0Address, xvif ?? new XvifOptions());
+        Dom0 = new Dom0System(Machine.Dom0, Dom0Address, xvif ?? new XvifOptions(), BackendFor);
         Captures?.Attach("dom0", Dom0.Bridge.Local, "bridge0 in dom0: the learning bridge and dom0's own address");
 
         _seen.Add(("dom0", Dom0.Bridge.Local));
@@ -86,13 +95,16 @@ public sealed class SimulatedXen : IDisposable
 
     public CaptureSession? Captures { get; }
 
-    /// <summary>The toolstack's log so far: libxl's lines, hotplug results and injected hotplug faults.</summary>
-    public IReadOnlyList<string> ToolstackLog => _toolstackLog;
-
     /// <summary>The fault plan at work (<see cref="ScenarioOptions.Faults"/>), or null when it injects none.</summary>
     public FaultInjector? Faults { get; }
 
     public IReadOnlyList<GuestSystem> Guests => _guests;
+
+    /// <summary>What libxl and the hotplug scripts did (and hotplug faults injected), one line each.</summary>
+    public IReadOnlyList<string> ToolstackLog => _toolstackLog;
+
+    /// <summary>Every domain that crashed so far (domain_crash), with the exception that crashed it, in order.</summary>
+    public IReadOnlyList<(Domain Domain, Exception Cause)> Crashes => [.. _crashes];
 
     /// <summary>
     /// xl create: makes the domain from <paramref name="config"/> (paused, as
@@ -101,10 +113,17 @@ public sealed class SimulatedXen : IDisposable
     /// backend never gets there (a bad MAC, say) is reported in the toolstack
     /// log and left alone.
     /// </summary>
-    public GuestSystem StartGuest(GuestConfig config, IPv4Address address)
+    /// <param name="config">The guest's xl.cfg settings.</param>
+    /// <param name="address">The address the guest gives its configured interface.</param>
+    /// <param name="options">Which frontend and backend drive each vif (xennet and xvif unless chosen).</param>
+    public GuestSystem StartGuest(GuestConfig config, IPv4Address address, GuestOptions? options = null)
     {
+        options ??= new GuestOptions();
+
+        // Registered before the domain exists: dom0's bus may probe the new backends at once (threaded).
+        _guestOptions[config.Name] = options;
         Domain domain = Libxl.CreateGuest(config);
-        var guest = new GuestSystem(domain, address);
+        var guest = new GuestSystem(domain, address, options);
         Track(domain.Name, guest.Kernel.Interfaces);
 
         _guests.Add(guest);
@@ -128,14 +147,23 @@ public sealed class SimulatedXen : IDisposable
     }
 
     /// <summary>Runs until both ends of the guest's vif 0 are Connected and xennet0 has its address.</summary>
-    public bool WaitConnected(GuestSystem guest, TimeSpan limit)
+    public bool WaitConnected(GuestSystem guest, TimeSpan limit) => WaitConnected(guest, 0, limit);
+
+    /// <summary>
+    /// Runs until both ends of vif <paramref name="handle"/> are Connected;
+    /// for vif 0, also until the guest's interface is running with its address.
+    /// Stops early, false, if a domain crashes.
+    /// </summary>
+    public bool WaitConnected(GuestSystem guest, int handle, TimeSpan limit)
     {
         DomId id = guest.Kernel.DomId;
-        string back = $"{Libxl.BackendPath(id, 0)}/state";
-        string front = $"{Libxl.FrontendPath(id, 0)}/state";
-        bool connected = Machine.Scheduler.RunUntil(() => ReadKey(back) == "4" && ReadKey(front) == "4" && guest.Ip is not null && guest.Xennet0?.IsRunning == true, limit);
+        string back = $"{Libxl.BackendPath(id, handle)}/state";
+        string front = $"{Libxl.FrontendPath(id, handle)}/state";
+        Func<bool> connected = () => ReadKey(back) == "4" && ReadKey(front) == "4"
+            && (handle != 0 || (guest.Ip is not null && guest.Xennet0?.IsRunning == true));
+        Machine.Scheduler.RunUntil(() => connected() || !_crashes.IsEmpty, limit);
         ThrowIfCaptureFailed();
-        return connected;
+        return connected();
     }
 
     /// <summary>
@@ -230,6 +258,19 @@ public sealed class SimulatedXen : IDisposable
         Faults?.Dispose();
         Store.Dispose();
         Machine.Dispose();
+    }
+
+    /// <summary>The backend chosen for a vif dom0's bus found: backend/vif/&lt;domid&gt;/&lt;handle&gt; of a guest started here.</summary>
+    private VifDriver BackendFor(XenbusDevice device)
+    {
+        if (!Machine.TryGetDomain(device.OtherEndId, out Domain frontend)
+            || !_guestOptions.TryGetValue(frontend.Name, out GuestOptions? options)
+            || !int.TryParse(device.NodeName.AsSpan(device.NodeName.LastIndexOf('/') + 1), out int handle))
+        {
+            return VifDriver.Xvif;
+        }
+
+        return options.BackendFor(handle);
     }
 
     /// <summary>Records each interface a domain attaches and starts capturing it at once, before its first frame.</summary>

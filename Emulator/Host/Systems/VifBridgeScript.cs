@@ -10,7 +10,7 @@ namespace XvifSim.Host.Systems;
 /// on remove (6), take it out of the bridge. The work runs on dom0's vCPU,
 /// where its interfaces live; the toolstack waits for it.
 /// </summary>
-public sealed class VifBridgeScript(Dom0System dom0, IScheduler scheduler) : IHotplugScript
+internal sealed class VifBridgeScript(Dom0System dom0, IScheduler scheduler) : IHotplugScript
 {
     public HotplugResult Run(string backendPath, HotplugAction action, string vifName, string bridge)
     {

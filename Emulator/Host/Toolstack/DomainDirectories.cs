@@ -28,7 +28,7 @@ namespace XvifSim.Host.Toolstack;
 /// (domid is written by libxl__build_post, a step later, on Xen; here it is
 /// part of the same transaction.)
 /// </summary>
-public static class DomainDirectories
+internal static class DomainDirectories
 {
     /// <summary>Nodes libxl makes (n0,r&lt;id&gt;) under the home, in its order.</summary>
     private static readonly string[] ReadOnlyForGuest = ["cpu", "memory", "device", "control"];

@@ -6,7 +6,7 @@ namespace XvifSim.Host.Toolstack;
 /// XenbusStateInitWait when a device is added, XenbusStateClosed when it
 /// is removed.
 /// </summary>
-public enum HotplugAction
+internal enum HotplugAction
 {
     /// <summary>"2": bring the backend interface up and add it to its bridge.</summary>
     Add = 2,

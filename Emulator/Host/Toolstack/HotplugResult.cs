@@ -1,7 +1,7 @@
 namespace XvifSim.Host.Toolstack;
 
 /// <summary>What a hotplug step did, or why it failed (for the log and the caller).</summary>
-public sealed record HotplugResult(bool Succeeded, string Message)
+internal sealed record HotplugResult(bool Succeeded, string Message)
 {
     public static HotplugResult Success(string message) => new(true, message);
 

@@ -9,7 +9,7 @@ namespace XvifSim.Host.Toolstack;
 /// writes <c>hotplug-status</c> and removes the backend directory itself, so
 /// an implementation only acts on the interface and the bridge.
 /// </summary>
-public interface IHotplugScript
+internal interface IHotplugScript
 {
     /// <summary>
     /// Runs the script for the vif at <paramref name="backendPath"/>:

@@ -3,7 +3,7 @@ using XvifSim.Public;
 namespace XvifSim.Host.Toolstack;
 
 /// <summary>Running the hotplug script, the step libxl takes once the backend has reached InitWait.</summary>
-public sealed partial class Libxl
+internal sealed partial class Libxl
 {
     /// <summary>The value vif-bridge writes to hotplug-status when the interface is on its bridge.</summary>
     public const string HotplugConnected = "connected";

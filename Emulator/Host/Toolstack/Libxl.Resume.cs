@@ -9,7 +9,7 @@ namespace XvifSim.Host.Toolstack;
 /// domain's directories and made anew by the restore), and a frontend that
 /// resumes expects a backend starting from Initialising.
 /// </summary>
-public sealed partial class Libxl
+internal sealed partial class Libxl
 {
     /// <summary>
     /// The save side, once the guest has suspended: the hotplug script with 6

@@ -4,7 +4,7 @@ using XvifSim.Public;
 namespace XvifSim.Host.Toolstack;
 
 /// <summary>Adding and removing vifs: the directories and keys libxl writes.</summary>
-public sealed partial class Libxl
+internal sealed partial class Libxl
 {
     /// <summary>The MTU libxl gives a vif when none is configured (LIBXL_DEVICE_NIC_MTU_DEFAULT).</summary>
     public const int DefaultMtu = 1500;

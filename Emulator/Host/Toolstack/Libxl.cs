@@ -20,7 +20,7 @@ namespace XvifSim.Host.Toolstack;
 /// throw; a backend that has not written what the hotplug step needs is a
 /// value (<see cref="HotplugResult"/>).
 /// </summary>
-public sealed partial class Libxl
+internal sealed partial class Libxl
 {
     /// <summary>Where libxl finds a script named without a directory (XEN_SCRIPT_DIR, libxl__abs_path).</summary>
     public const string ScriptDirectory = "/etc/xen/scripts";
@@ -32,7 +32,9 @@ public sealed partial class Libxl
     private readonly IHotplugScript _hotplug;
     private readonly Action<string> _log;
 
+    /// <param name="machine">The hypervisor whose domains it creates and destroys.</param>
     /// <param name="store">dom0's privileged store client; the caller owns it.</param>
+    /// <param name="hotplug">Runs the vif's hotplug script (vif-bridge) in dom0.</param>
     /// <param name="log">Receives one console-style line per thing done.</param>
     public Libxl(Machine machine, XsHostClient store, IHotplugScript hotplug, Action<string> log)
     {

@@ -7,7 +7,7 @@ namespace XvifSim.Host.Toolstack;
 /// libxl's form (LIBXL_MAC_FMT, six lower-case two-digit hex bytes joined by
 /// colons), and made up in Xen's OUI when a vif spec gives none.
 /// </summary>
-public static class XenMac
+internal static class XenMac
 {
     /// <summary>The Xen Project's OUI, the first three bytes of every MAC libxl makes up.</summary>
     public const string XenOui = "00:16:3e";

@@ -5,7 +5,7 @@ namespace XvifSim.Host.Toolstack;
 /// <c>file:line: message</c> (or <c>file: message</c> when no line is to blame,
 /// as for a missing key).
 /// </summary>
-public sealed record XlConfigDiagnostic(string File, int? Line, string Message)
+internal sealed record XlConfigDiagnostic(string File, int? Line, string Message)
 {
     public override string ToString() => Line is int line ? $"{File}:{line}: {Message}" : $"{File}: {Message}";
 }

@@ -13,7 +13,7 @@ namespace XvifSim.Host.Toolstack;
 /// no configuration. A vif without mac= gets one made up in Xen's OUI, as
 /// libxl__device_nic_setdefault does, from the caller's random source.
 /// </summary>
-public static class XlConfigParser
+internal static class XlConfigParser
 {
     /// <summary>Reads and parses <paramref name="path"/>; a file that cannot be read is an error, not an exception.</summary>
     public static XlConfigResult Load(string path, Random random)

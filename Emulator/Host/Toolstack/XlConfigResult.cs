@@ -5,7 +5,7 @@ namespace XvifSim.Host.Toolstack;
 /// error, and every error and warning found (the parser does not stop at the
 /// first problem, so a user sees them all at once).
 /// </summary>
-public sealed record XlConfigResult(GuestConfig? Config, IReadOnlyList<XlConfigDiagnostic> Errors, IReadOnlyList<XlConfigDiagnostic> Warnings)
+internal sealed record XlConfigResult(GuestConfig? Config, IReadOnlyList<XlConfigDiagnostic> Errors, IReadOnlyList<XlConfigDiagnostic> Warnings)
 {
     public bool Succeeded => Config is not null;
 

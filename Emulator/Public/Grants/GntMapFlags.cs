@@ -4,6 +4,7 @@ namespace XvifSim.Public.Grants;
 [Flags]
 public enum GntMapFlags : uint
 {
+    /// <summary>No flags.</summary>
     None = 0,
     /// <summary>GNTMAP_device_map: map for device access (dev_bus_addr).</summary>
     DeviceMap = 1 << 0,

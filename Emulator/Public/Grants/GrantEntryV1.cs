@@ -16,9 +16,13 @@ namespace XvifSim.Public.Grants;
 /// </summary>
 public static class GrantEntryV1
 {
+    /// <summary>Size in bytes, as xen/include/public/grant_table.h lays it out.</summary>
     public const int Size = 8;
+    /// <summary>Byte offset of flags, as xen/include/public/grant_table.h lays it out.</summary>
     public const int FlagsOffset = 0;
+    /// <summary>Byte offset of domid, as xen/include/public/grant_table.h lays it out.</summary>
     public const int DomIdOffset = 2;
+    /// <summary>Byte offset of frame, as xen/include/public/grant_table.h lays it out.</summary>
     public const int FrameOffset = 4;
 
     /// <summary>Entries in one grant frame (PAGE_SIZE / sizeof(grant_entry_v1)).</summary>
@@ -30,9 +34,11 @@ public static class GrantEntryV1
     /// <summary>The index of the grant frame that holds <paramref name="gref"/>.</summary>
     public static int FrameIndex(GrantRef gref) => (int)(gref.Value / EntriesPerFrame);
 
+    /// <summary>Reads the entry's domid (the domain granted access).</summary>
     public static DomId ReadDomId(ReadOnlySpan<byte> entry) =>
         new(BinaryPrimitives.ReadUInt16LittleEndian(entry[DomIdOffset..]));
 
+    /// <summary>Reads the entry's frame (the granted page).</summary>
     public static uint ReadFrame(ReadOnlySpan<byte> entry) =>
         BinaryPrimitives.ReadUInt32LittleEndian(entry[FrameOffset..]);
 

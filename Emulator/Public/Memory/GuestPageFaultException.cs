@@ -7,7 +7,9 @@ namespace XvifSim.Public.Memory;
 public sealed class GuestPageFaultException(DomId domain, Gfn gfn)
     : Exception($"{domain}: page fault at {gfn}: no frame there")
 {
+    /// <summary>The domain whose memory was touched.</summary>
     public DomId Domain { get; } = domain;
 
+    /// <summary>The frame that was not there.</summary>
     public Gfn Gfn { get; } = gfn;
 }

@@ -9,8 +9,10 @@ public sealed record PhysMap(ulong RamPages, uint MaxGrantFrames, ulong MapSpace
     /// <summary>Special pages after RAM: shared_info, then the XenStore ring.</summary>
     public const int SpecialPages = 2;
 
+    /// <summary>Where the shared_info page lies: just above RAM.</summary>
     public Gfn SharedInfo => new(RamPages);
 
+    /// <summary>Where the XenStore ring page lies: after shared_info.</summary>
     public Gfn XenstoreRing => new(RamPages + 1);
 
     /// <summary>The first of the grant-table frames setup_table places.</summary>
@@ -22,7 +24,9 @@ public sealed record PhysMap(ulong RamPages, uint MaxGrantFrames, ulong MapSpace
     /// <summary>One past the last gfn of the address space.</summary>
     public Gfn End => new(MapSpaceStart.Value + MapSpacePages);
 
+    /// <summary>True if <paramref name="gfn"/> is a RAM page.</summary>
     public bool IsRam(Gfn gfn) => gfn.Value < RamPages;
 
+    /// <summary>True if <paramref name="gfn"/> lies in the map space (where foreign grants are mapped).</summary>
     public bool IsMapSpace(Gfn gfn) => gfn.Value >= MapSpaceStart.Value && gfn.Value < End.Value;
 }

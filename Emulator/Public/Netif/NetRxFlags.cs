@@ -4,6 +4,7 @@ namespace XvifSim.Public.Netif;
 [Flags]
 public enum NetRxFlags : ushort
 {
+    /// <summary>No flags.</summary>
     None = 0,
     /// <summary>NETRXF_data_validated: the packet's checksum is known good.</summary>
     DataValidated = 1 << 0,

@@ -4,6 +4,7 @@ namespace XvifSim.Public.Netif;
 [Flags]
 public enum NetTxFlags : ushort
 {
+    /// <summary>No flags.</summary>
     None = 0,
     /// <summary>NETTXF_csum_blank: the protocol checksum field is blank (offloaded to the backend).</summary>
     CsumBlank = 1 << 0,

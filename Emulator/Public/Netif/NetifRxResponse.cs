@@ -9,17 +9,27 @@ namespace XvifSim.Public.Netif;
 /// </summary>
 public struct NetifRxResponse
 {
+    /// <summary>Size in bytes, as xen/include/public/io/netif.h lays it out.</summary>
     public const int Size = 8;
+    /// <summary>Byte offset of id, as xen/include/public/io/netif.h lays it out.</summary>
     public const int IdOffset = 0;
+    /// <summary>Byte offset of offset, as xen/include/public/io/netif.h lays it out.</summary>
     public const int OffsetOffset = 2;
+    /// <summary>Byte offset of flags, as xen/include/public/io/netif.h lays it out.</summary>
     public const int FlagsOffset = 4;
+    /// <summary>Byte offset of status, as xen/include/public/io/netif.h lays it out.</summary>
     public const int StatusOffset = 6;
 
+    /// <summary>netif_rx_response.id in xen/include/public/io/netif.h.</summary>
     public ushort Id;
+    /// <summary>offset: where the data starts within the granted page.</summary>
     public ushort Offset;
+    /// <summary>netif_rx_response.flags in xen/include/public/io/netif.h.</summary>
     public NetRxFlags Flags;
+    /// <summary>Bytes of data if positive, else a NETIF_RSP_* error.</summary>
     public short Status;
 
+    /// <summary>Reads one entry from <paramref name="entry"/> (each field once).</summary>
     public static NetifRxResponse Read(ReadOnlySpan<byte> entry) => new()
     {
         Id = BinaryPrimitives.ReadUInt16LittleEndian(entry[IdOffset..]),
@@ -28,6 +38,7 @@ public struct NetifRxResponse
         Status = BinaryPrimitives.ReadInt16LittleEndian(entry[StatusOffset..]),
     };
 
+    /// <summary>Writes this entry into <paramref name="entry"/>.</summary>
     public readonly void Write(Span<byte> entry)
     {
         BinaryPrimitives.WriteUInt16LittleEndian(entry[IdOffset..], Id);

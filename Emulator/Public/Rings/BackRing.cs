@@ -19,19 +19,25 @@ public sealed class BackRing
         Size = SharedRing.Size(entrySize);
     }
 
+    /// <summary>The shared ring page.</summary>
     public byte[] Page { get; }
 
+    /// <summary>Bytes per entry (the larger of request and response).</summary>
     public int EntrySize { get; }
 
+    /// <summary>Entries in the ring (a power of two, __RING_SIZE).</summary>
     public uint Size { get; }
 
+    /// <summary>req_cons: the next request to read.</summary>
     public RingIndex ReqCons { get; set; }
 
+    /// <summary>rsp_prod_pvt: responses written but not yet pushed.</summary>
     public RingIndex RspProdPvt { get; set; }
 
     /// <summary>Where this end reports its pushes and event-index writes; null (no trace) costs a null check.</summary>
     public RingTrace? Trace { get; set; }
 
+    /// <summary>The byte offset in the page of the entry at <paramref name="index"/>.</summary>
     public int EntryOffset(RingIndex index) => SharedRing.EntryOffset(index, Size, EntrySize);
 
     /// <summary>The shared req_prod, read once.</summary>

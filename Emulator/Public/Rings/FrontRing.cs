@@ -17,15 +17,19 @@ public sealed class FrontRing
         Size = SharedRing.Size(entrySize);
     }
 
+    /// <summary>The shared ring page.</summary>
     public byte[] Page { get; }
 
+    /// <summary>Bytes per entry (the larger of request and response).</summary>
     public int EntrySize { get; }
 
     /// <summary>RING_SIZE: entries in the ring.</summary>
     public uint Size { get; }
 
+    /// <summary>req_prod_pvt: requests written but not yet pushed.</summary>
     public RingIndex ReqProdPvt { get; set; }
 
+    /// <summary>rsp_cons: the next response to read.</summary>
     public RingIndex RspCons { get; set; }
 
     /// <summary>Where this end reports its pushes and event-index writes; null (no trace) costs a null check.</summary>

@@ -7,9 +7,13 @@ namespace XvifSim.Public.Rings;
 /// </summary>
 public static class SharedRing
 {
+    /// <summary>Byte offset of req_prod, as xen/include/public/io/ring.h lays it out.</summary>
     public const int ReqProdOffset = 0;
+    /// <summary>Byte offset of req_event, as xen/include/public/io/ring.h lays it out.</summary>
     public const int ReqEventOffset = 4;
+    /// <summary>Byte offset of rsp_prod, as xen/include/public/io/ring.h lays it out.</summary>
     public const int RspProdOffset = 8;
+    /// <summary>Byte offset of rsp_event, as xen/include/public/io/ring.h lays it out.</summary>
     public const int RspEventOffset = 12;
 
     /// <summary>Bytes before the first entry.</summary>

@@ -16,15 +16,25 @@ public static class XenstoreDomainInterface
     /// <summary>XENSTORE_RING_SIZE: bytes in each of the two queues.</summary>
     public const int RingSize = 1024;
 
+    /// <summary>Byte offset of req, as xen/include/public/io/xs_wire.h lays it out.</summary>
     public const int ReqOffset = 0;
+    /// <summary>Byte offset of rsp, as xen/include/public/io/xs_wire.h lays it out.</summary>
     public const int RspOffset = 1024;
+    /// <summary>Byte offset of req_cons, as xen/include/public/io/xs_wire.h lays it out.</summary>
     public const int ReqConsOffset = 2048;
+    /// <summary>Byte offset of req_prod, as xen/include/public/io/xs_wire.h lays it out.</summary>
     public const int ReqProdOffset = 2052;
+    /// <summary>Byte offset of rsp_cons, as xen/include/public/io/xs_wire.h lays it out.</summary>
     public const int RspConsOffset = 2056;
+    /// <summary>Byte offset of rsp_prod, as xen/include/public/io/xs_wire.h lays it out.</summary>
     public const int RspProdOffset = 2060;
+    /// <summary>Byte offset of server_features, as xen/include/public/io/xs_wire.h lays it out.</summary>
     public const int ServerFeaturesOffset = 2064;
+    /// <summary>Byte offset of connection, as xen/include/public/io/xs_wire.h lays it out.</summary>
     public const int ConnectionOffset = 2068;
+    /// <summary>Byte offset of error, as xen/include/public/io/xs_wire.h lays it out.</summary>
     public const int ErrorOffset = 2072;
+    /// <summary>Byte offset of evtchn_port, as xen/include/public/io/xs_wire.h lays it out.</summary>
     public const int EvtchnPortOffset = 2076;
 
     /// <summary>Bytes the structure occupies at the start of its 4 KiB page.</summary>

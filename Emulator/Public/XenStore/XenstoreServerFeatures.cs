@@ -9,6 +9,7 @@ namespace XvifSim.Public.XenStore;
 [Flags]
 public enum XenstoreServerFeatures : uint
 {
+    /// <summary>No flags.</summary>
     None = 0,
 
     /// <summary>XENSTORE_SERVER_FEATURE_RECONNECTION: the connection field is honoured.</summary>

@@ -10,10 +10,15 @@ namespace XvifSim.Public.XenStore;
 /// </summary>
 public readonly record struct XsdSockmsg(XsdSockmsgType Type, uint ReqId, uint TxId, uint Len)
 {
+    /// <summary>Size in bytes, as xen/include/public/io/xs_wire.h lays it out.</summary>
     public const int Size = 16;
+    /// <summary>Byte offset of type, as xen/include/public/io/xs_wire.h lays it out.</summary>
     public const int TypeOffset = 0;
+    /// <summary>Byte offset of req_id, as xen/include/public/io/xs_wire.h lays it out.</summary>
     public const int ReqIdOffset = 4;
+    /// <summary>Byte offset of tx_id, as xen/include/public/io/xs_wire.h lays it out.</summary>
     public const int TxIdOffset = 8;
+    /// <summary>Byte offset of len, as xen/include/public/io/xs_wire.h lays it out.</summary>
     public const int LenOffset = 12;
 
     /// <summary>Reads a header from the first <see cref="Size"/> bytes of <paramref name="source"/>.</summary>

@@ -1,4 +1,4 @@
-using XvifSim.Host.Cli;
+using XvifSim.Cli;
 
 namespace XvifSim.Tests.Host;
 

@@ -1,7 +1,7 @@
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>The progress display's "done/steps" column: real steps, not a percentage that jumps.</summary>
 internal sealed class StepsColumn : ProgressColumn

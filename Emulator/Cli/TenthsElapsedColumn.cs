@@ -2,7 +2,7 @@ using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>Elapsed time in seconds with tenths: most scenarios take under a second, which hh:mm:ss shows as 00:00:00.</summary>
 internal sealed class TenthsElapsedColumn : ProgressColumn

@@ -3,7 +3,7 @@ using System.Globalization;
 using XvifSim.Host.Faults;
 using XvifSim.Host.Scenarios;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>`xvifsim run [scenario] [--seed N] [--threaded] [--out DIR] [--duration S] [--input FILE]`: one scenario and its check.</summary>
 internal static class RunCommand

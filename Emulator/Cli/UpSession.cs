@@ -3,7 +3,7 @@ using XvifSim.Host.Scenarios;
 using XvifSim.Host.Systems;
 using XvifSim.Host.Toolstack;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>
 /// The run behind `xvifsim up`, in four steps a terminal shows as progress:

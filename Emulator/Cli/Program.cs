@@ -1,3 +1,3 @@
-using XvifSim.Host.Cli;
+using XvifSim.Cli;
 
 return XvifSimCommand.Run(args);

@@ -1,7 +1,7 @@
 using System.Text;
 using Spectre.Console;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>
 /// A command's narration, taken a line at a time: to a plain writer when

@@ -3,7 +3,7 @@ using System.CommandLine.Help;
 using System.Text.RegularExpressions;
 using XvifSim.Host.Captures;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>
 /// The `xvifsim` command line (System.CommandLine), which users run as

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using XvifSim.Host.Soak;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>
 /// `xvifsim soak [--guests N] [--seconds S] [--deterministic] [--seed N]`:

@@ -8,7 +8,7 @@ using XvifSim.Emulator.XenStore;
 using XvifSim.Host.Captures;
 using XvifSim.Host.Toolstack;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>
 /// `xvifsim xenstored --socket PATH [--guests N]`: a standalone store that

@@ -2,7 +2,7 @@ using XvifSim.Emulator.Scheduling;
 using XvifSim.Guest;
 using XvifSim.Guest.Net;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>
 /// A short exchange with a UDP echo service (RFC 862): numbered datagrams to

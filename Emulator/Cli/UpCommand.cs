@@ -3,7 +3,7 @@ using XvifSim.Host.Faults;
 using XvifSim.Host.Scenarios;
 using XvifSim.Host.Toolstack;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>
 /// `xvifsim up &lt;guest.cfg&gt;... [--traffic ping|udp|none]`: a user's own

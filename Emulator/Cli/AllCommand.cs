@@ -4,7 +4,7 @@ using System.Globalization;
 using XvifSim.Host.Captures;
 using XvifSim.Host.Scenarios;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>
 /// `xvifsim all [--seed N] [--threaded] [--out DIR]`: every scenario, each

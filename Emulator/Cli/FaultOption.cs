@@ -1,7 +1,7 @@
 using System.CommandLine;
 using XvifSim.Host.Faults;
 
-namespace XvifSim.Host.Cli;
+namespace XvifSim.Cli;
 
 /// <summary>--fault SPEC, repeatable, shared by `run` and `up`.</summary>
 internal static class FaultOption

@@ -1,0 +1,40 @@
+using XvifSim.Host.Scenarios;
+
+namespace XvifSim.Host;
+
+/// <summary>How <see cref="XenHost.Start"/> builds the host.</summary>
+public sealed record XenHostOptions
+{
+    /// <summary>
+    /// The deterministic scheduler's seed: the same seed and the same test
+    /// give the same interleaving, logs and captures. Ignored when
+    /// <see cref="Threaded"/>.
+    /// </summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Run vCPUs on worker threads in real time (for races and throughput)
+    /// instead of one thread with a virtual clock. Waits then take real time.
+    /// </summary>
+    public bool Threaded { get; init; }
+
+    /// <summary>
+    /// Folder for captures: every interface of every domain, dom0's and yours,
+    /// is written to <c>&lt;folder&gt;/&lt;Name&gt;/&lt;domain&gt;.&lt;interface&gt;.pcap</c>
+    /// and all together to <c>all.pcapng</c>. Null (the default) writes none.
+    /// Needs libpcap (Debian's libpcap0.8).
+    /// </summary>
+    public string? CaptureDirectory { get; init; }
+
+    /// <summary>The run's name: the captures' subfolder. Defaults to "xenhost".</summary>
+    public string Name { get; init; } = "xenhost";
+
+    /// <summary>How long a wait with no explicit timeout runs (scheduler time) before it fails: 10 s.</summary>
+    public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    // Fault injection goes here: an init property carrying the fault plan
+    // (XvifSim.Host.Faults.FaultPlan), handed to ScenarioOptions.Faults below.
+
+    /// <summary>The options the host machinery (SimulatedXen) takes.</summary>
+    internal ScenarioOptions ToScenarioOptions() => new(Seed, Threaded) { CaptureDirectory = CaptureDirectory };
+}
