@@ -1,3 +1,4 @@
+using XvifSim.Host.Faults;
 using XvifSim.Host.Scenarios;
 
 namespace XvifSim.Host;
@@ -32,9 +33,21 @@ public sealed record XenHostOptions
     /// <summary>How long a wait with no explicit timeout runs (scheduler time) before it fails: 10 s.</summary>
     public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    // Fault injection goes here: an init property carrying the fault plan
-    // (XvifSim.Host.Faults.FaultPlan), handed to ScenarioOptions.Faults below.
+    /// <summary>
+    /// Faults to inject, installed before dom0 boots, e.g.
+    /// <c>FaultPlan.Parse(["xs:op=TRANSACTION_END,dom=1,error=EAGAIN,count=2"])</c>;
+    /// the syntax is <see cref="FaultSpec"/>'s, the same as the command line's
+    /// <c>--fault</c>. Each strike is logged where it lands. Null injects none.
+    /// </summary>
+    public FaultPlan? Faults { get; init; }
+
+    /// <summary>
+    /// Write the protocol trace (XenStore messages, xenbus states, ring slots,
+    /// grant operations, events) into all.pcapng beside the frames; on by
+    /// default, and only written when <see cref="CaptureDirectory"/> is set.
+    /// </summary>
+    public bool Trace { get; init; } = true;
 
     /// <summary>The options the host machinery (SimulatedXen) takes.</summary>
-    internal ScenarioOptions ToScenarioOptions() => new(Seed, Threaded) { CaptureDirectory = CaptureDirectory };
+    internal ScenarioOptions ToScenarioOptions() => new(Seed, Threaded) { CaptureDirectory = CaptureDirectory, Faults = Faults, Trace = Trace };
 }

@@ -60,7 +60,9 @@ public class FaultCommandLineTests
             Assert.That(exit, Is.EqualTo(2));
             Assert.That(output, Is.Empty, "nothing was started");
             Assert.That(error, Does.StartWith($"xvifsim {command}: --fault 'gnttab-copy:dom=0,status=GNTST_bogus': status: 'GNTST_bogus' is not a GNTST name"));
-            Assert.That(error.TrimEnd('\n').Split('\n'), Has.Length.EqualTo(1), "one line, no stack trace");
+            string[] lines = error.TrimEnd('\n').Split('\n');
+            Assert.That(lines, Has.Length.EqualTo(2), "the error and the command's usage line, no stack trace");
+            Assert.That(lines[^1], Does.StartWith($"usage: ./run-sim.sh {command} "));
             Assert.That(Directory.Exists(captures), Is.False, "checked before anything is made");
         });
     }
