@@ -20,6 +20,9 @@ public sealed class XenConsole
     private readonly Lock _lock = new();
     private long _written;
 
+    /// <summary>An empty console stamped by <paramref name="scheduler"/>'s clock.</summary>
+    /// <param name="scheduler">Gives each line its time (<see cref="Scheduling.IScheduler.NowNs"/>).</param>
+    /// <param name="linesPerDomain">Lines each domain's ring keeps before the oldest is overwritten (at least 1).</param>
     public XenConsole(Scheduling.IScheduler scheduler, int linesPerDomain = DefaultLinesPerDomain)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(linesPerDomain, 1);

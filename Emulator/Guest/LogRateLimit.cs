@@ -36,6 +36,7 @@ public sealed class LogRateLimit
         PerSecond = perSecond;
     }
 
+    /// <summary>Lines allowed in each one-second window.</summary>
     public int PerSecond { get; }
 
     /// <summary>Lines allowed so far.</summary>

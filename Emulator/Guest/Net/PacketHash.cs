@@ -6,5 +6,6 @@ namespace XvifSim.Guest.Net;
 /// </summary>
 public readonly record struct PacketHash(uint Value, PacketHashKind Kind)
 {
+    /// <summary>True if the packet carries a hash (<see cref="Kind"/> is not <see cref="PacketHashKind.None"/>).</summary>
     public bool IsPresent => Kind != PacketHashKind.None;
 }

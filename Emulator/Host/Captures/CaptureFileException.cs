@@ -10,7 +10,9 @@ namespace XvifSim.Host.Captures;
 public sealed class CaptureFileException(string path, string reason, Exception inner)
     : IOException($"cannot create the capture file {path}: {reason}", inner)
 {
+    /// <summary>The capture file that could not be created.</summary>
     public string Path { get; } = path;
 
+    /// <summary>Why not: the message of the error that creating it raised.</summary>
     public string Reason { get; } = reason;
 }

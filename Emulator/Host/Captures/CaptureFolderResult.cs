@@ -8,5 +8,6 @@ namespace XvifSim.Host.Captures;
 /// </summary>
 public sealed record CaptureFolderResult(string Directory, string? Error, int Removed, IReadOnlyList<string> OtherFiles)
 {
+    /// <summary>True if the folder can be used (<see cref="Error"/> is null).</summary>
     public bool Succeeded => Error is null;
 }

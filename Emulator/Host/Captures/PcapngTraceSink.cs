@@ -19,6 +19,7 @@ public sealed class PcapngTraceSink(PcapngWriter writer, Func<ulong> clock) : IT
     private readonly Dictionary<string, Channel> _channels = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
+    /// <inheritdoc/>
     public ITraceChannel Open(string name, string description)
     {
         using Lock.Scope scope = _lock.EnterScope();

@@ -17,6 +17,7 @@ public static class GuestPlanner
     /// <summary>bridge0's prefix length.</summary>
     public const int PrefixLength = 24;
 
+    /// <summary>bridge0's network address: dom0's address masked to <see cref="PrefixLength"/> bits.</summary>
     public static IPv4Address Subnet => new(SimulatedXen.Dom0Address.Value & IPv4Address.Netmask(PrefixLength).Value);
 
     /// <summary>

@@ -9,14 +9,18 @@ namespace XvifSim.Public.Events;
 [StructLayout(LayoutKind.Explicit, Size = Size)]
 public struct EvtchnAllocUnbound
 {
+    /// <summary>sizeof(struct evtchn_alloc_unbound).</summary>
     public const int Size = 8;
 
+    /// <summary>evtchn_alloc_unbound.dom: the domain the port is allocated in (DOMID_SELF for the caller).</summary>
     [FieldOffset(0)]
     public DomId Dom;
 
+    /// <summary>evtchn_alloc_unbound.remote_dom: the only domain that may bind the port.</summary>
     [FieldOffset(2)]
     public DomId RemoteDom;
 
+    /// <summary>evtchn_alloc_unbound.port (out): the new unbound port.</summary>
     [FieldOffset(4)]
     public EvtchnPort Port;
 }
@@ -29,14 +33,18 @@ public struct EvtchnAllocUnbound
 [StructLayout(LayoutKind.Explicit, Size = Size)]
 public struct EvtchnBindInterdomain
 {
+    /// <summary>sizeof(struct evtchn_bind_interdomain).</summary>
     public const int Size = 12;
 
+    /// <summary>evtchn_bind_interdomain.remote_dom: the domain that allocated the unbound port.</summary>
     [FieldOffset(0)]
     public DomId RemoteDom;
 
+    /// <summary>evtchn_bind_interdomain.remote_port: the remote domain's unbound port to connect to.</summary>
     [FieldOffset(4)]
     public EvtchnPort RemotePort;
 
+    /// <summary>evtchn_bind_interdomain.local_port (out): the caller's new port, bound to the remote one.</summary>
     [FieldOffset(8)]
     public EvtchnPort LocalPort;
 }
@@ -48,14 +56,18 @@ public struct EvtchnBindInterdomain
 [StructLayout(LayoutKind.Explicit, Size = Size)]
 public struct EvtchnBindVirq
 {
+    /// <summary>sizeof(struct evtchn_bind_virq).</summary>
     public const int Size = 12;
 
+    /// <summary>evtchn_bind_virq.virq: the virtual IRQ to bind (VIRQ_*).</summary>
     [FieldOffset(0)]
     public Virq Virq;
 
+    /// <summary>evtchn_bind_virq.vcpu: the vCPU whose instance of the VIRQ is bound.</summary>
     [FieldOffset(4)]
     public uint Vcpu;
 
+    /// <summary>evtchn_bind_virq.port (out): the new port.</summary>
     [FieldOffset(8)]
     public EvtchnPort Port;
 }
@@ -71,17 +83,22 @@ public struct EvtchnBindVirq
 [StructLayout(LayoutKind.Explicit, Size = Size)]
 public struct EvtchnStatus
 {
+    /// <summary>sizeof(struct evtchn_status).</summary>
     public const int Size = 24;
 
+    /// <summary>evtchn_status.dom: the domain that owns the port (DOMID_SELF for the caller).</summary>
     [FieldOffset(0)]
     public DomId Dom;
 
+    /// <summary>evtchn_status.port: the port to query.</summary>
     [FieldOffset(4)]
     public EvtchnPort Port;
 
+    /// <summary>evtchn_status.status (out): the port's state, EVTCHNSTAT_*; it says which member of <c>u</c> is valid.</summary>
     [FieldOffset(8)]
     public EvtchnStatusKind Status;
 
+    /// <summary>evtchn_status.vcpu (out): the vCPU the port notifies.</summary>
     [FieldOffset(12)]
     public uint Vcpu;
 

@@ -14,18 +14,23 @@ public struct GnttabCopy
     /// <summary>sizeof(struct gnttab_copy) on x86_64.</summary>
     public const int Size = 40;
 
+    /// <summary>gnttab_copy.source: where the bytes are read from.</summary>
     [FieldOffset(0)]
     public GnttabCopyPtr Source;
 
+    /// <summary>gnttab_copy.dest: where the bytes are written to.</summary>
     [FieldOffset(16)]
     public GnttabCopyPtr Dest;
 
+    /// <summary>gnttab_copy.len: bytes to copy; source and dest must each stay within their page.</summary>
     [FieldOffset(32)]
     public ushort Len;
 
+    /// <summary>gnttab_copy.flags: GNTCOPY_source_gref and GNTCOPY_dest_gref say which sides are grant references.</summary>
     [FieldOffset(34)]
     public GntCopyFlags Flags;
 
+    /// <summary>gnttab_copy.status (out): GNTST_okay or why this element failed.</summary>
     [FieldOffset(36)]
     public GntSt Status;
 }

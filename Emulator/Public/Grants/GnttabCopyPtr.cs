@@ -24,15 +24,19 @@ public struct GnttabCopyPtr
     [FieldOffset(0)]
     public Gfn Gmfn;
 
+    /// <summary>gnttab_copy_ptr.domid: the granting domain for a grant side, DOMID_SELF for a frame side.</summary>
     [FieldOffset(8)]
     public DomId Domid;
 
+    /// <summary>gnttab_copy_ptr.offset: the byte offset within the page.</summary>
     [FieldOffset(10)]
     public ushort Offset;
 
+    /// <summary>A grant side: grant reference <paramref name="gref"/> of <paramref name="domid"/>, at <paramref name="offset"/>; the element's matching GNTCOPY_*_gref flag must be set.</summary>
     public static GnttabCopyPtr Grant(DomId domid, GrantRef gref, ushort offset) =>
         new() { Domid = domid, Ref = gref, Offset = offset };
 
+    /// <summary>A frame side: the caller's own frame <paramref name="gmfn"/> (domid DOMID_SELF), at <paramref name="offset"/>; the element's matching GNTCOPY_*_gref flag must be clear.</summary>
     public static GnttabCopyPtr Frame(Gfn gmfn, ushort offset) =>
         new() { Domid = DomId.Self, Gmfn = gmfn, Offset = offset };
 }

@@ -17,15 +17,19 @@ public struct GnttabSetupTable
     /// <summary>sizeof(struct gnttab_setup_table) on x86_64.</summary>
     public const int Size = 24;
 
+    /// <summary>gnttab_setup_table.dom: the domain whose table is set up.</summary>
     [FieldOffset(0)]
     public DomId Dom;
 
+    /// <summary>gnttab_setup_table.nr_frames: how many frames the table must have.</summary>
     [FieldOffset(4)]
     public uint NrFrames;
 
+    /// <summary>gnttab_setup_table.status (out): GNTST_okay or why the setup failed.</summary>
     [FieldOffset(8)]
     public GntSt Status;
 
+    /// <summary>gnttab_setup_table.frame_list (out): the caller's frames where the shared grant frames appear, one per frame.</summary>
     [FieldOffset(16)]
     public Gfn[]? FrameList;
 }

@@ -11,6 +11,7 @@ namespace XvifSim.Public.Netif;
 /// </summary>
 public struct NetifExtraInfo
 {
+    /// <summary>sizeof(struct netif_extra_info).</summary>
     public const int Size = 8;
 
     /// <summary>XEN_NETIF_EXTRA_FLAG_MORE.</summary>
@@ -22,10 +23,15 @@ public struct NetifExtraInfo
     /// <summary>Offset of u.hash.value.</summary>
     public const int HashValueOffset = 4;
 
+    /// <summary>netif_extra_info.type, XEN_NETIF_EXTRA_TYPE_*: which member of <c>u</c> the segment carries.</summary>
     public NetifExtraType Type;
+    /// <summary>netif_extra_info.flags, XEN_NETIF_EXTRA_FLAG_*.</summary>
     public byte Flags;
+    /// <summary>u.gso.size: the maximum segment size the packet is cut to.</summary>
     public ushort GsoSize;
+    /// <summary>u.gso.type, one of XEN_NETIF_GSO_TYPE_*.</summary>
     public NetifGsoType GsoType;
+    /// <summary>u.gso.features, XEN_NETIF_GSO_FEAT_* bits.</summary>
     public ushort GsoFeatures;
 
     /// <summary>u.hash.type, one of _XEN_NETIF_CTRL_HASH_TYPE_*.</summary>
@@ -37,6 +43,7 @@ public struct NetifExtraInfo
     /// <summary>u.hash.value read as a little-endian u32 ("LSB ---- value ---- MSB").</summary>
     public uint HashValue;
 
+    /// <summary>Reads one segment from its ring bytes: u.hash for a HASH segment, else u.gso (an MCAST segment's address is read by <see cref="McastAddress"/>).</summary>
     public static NetifExtraInfo Read(ReadOnlySpan<byte> entry)
     {
         var extra = new NetifExtraInfo { Type = (NetifExtraType)entry[0], Flags = entry[1] };
@@ -59,6 +66,7 @@ public struct NetifExtraInfo
     /// <summary>The multicast address of an MCAST_ADD/MCAST_DEL segment.</summary>
     public static ReadOnlySpan<byte> McastAddress(ReadOnlySpan<byte> entry) => entry.Slice(2, 6);
 
+    /// <summary>Writes this segment into its ring bytes: u.hash for a HASH segment, else u.gso with its pad byte zeroed.</summary>
     public readonly void Write(Span<byte> entry)
     {
         entry[0] = (byte)Type;

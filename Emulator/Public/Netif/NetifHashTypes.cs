@@ -4,6 +4,7 @@ namespace XvifSim.Public.Netif;
 [Flags]
 public enum NetifHashTypes : uint
 {
+    /// <summary>No hash type.</summary>
     None = 0,
 
     /// <summary>XEN_NETIF_CTRL_HASH_TYPE_IPV4.</summary>

@@ -9,10 +9,13 @@ namespace XvifSim.Public.Trace;
 /// </summary>
 public sealed class RingTrace(ITraceChannel channel, DomId domId, TraceRingKind ring, TraceRingEnd end)
 {
+    /// <summary>The channel both ends of this ring write to.</summary>
     public ITraceChannel Channel { get; } = channel;
 
+    /// <summary>Which ring the records are about.</summary>
     public TraceRingKind Ring { get; } = ring;
 
+    /// <summary>Which end of the ring this instance records for.</summary>
     public TraceRingEnd End { get; } = end;
 
     /// <summary>Opens the channel <c>netif/dom&lt;frontend&gt;/vif&lt;handle&gt;/tx|rx</c> of <paramref name="sink"/>, or gives null with no sink.</summary>

@@ -17,12 +17,14 @@ public static partial class TraceRecord
     /// <summary>EVTCHN: op u8 @8, reserved u8 @9, remote domid u16 @10 (0x7FF4 DOMID_INVALID when none), port u32 @12, remote port u32 @16, result i32 @20 (0 or a positive errno).</summary>
     public const int EvtchnSize = 24;
 
+    /// <summary>Writes a GNTTAB_COPY record of one copy element <paramref name="op"/>, as <paramref name="domId"/> issued it, to <paramref name="channel"/>.</summary>
     public static void EmitGnttabCopy(ITraceChannel channel, DomId domId, in GnttabCopy op)
     {
         Span<byte> record = stackalloc byte[GnttabCopySize];
         channel.Write(record[..FormatGnttabCopy(record, domId, in op)]);
     }
 
+    /// <summary>Formats a GNTTAB_COPY record of <paramref name="op"/> into <paramref name="record"/> (at least <see cref="GnttabCopySize"/> bytes) and gives its length.</summary>
     public static int FormatGnttabCopy(Span<byte> record, DomId domId, in GnttabCopy op)
     {
         int size = Header(record, TraceRecordType.GnttabCopy, domId, GnttabCopySize);
@@ -34,12 +36,14 @@ public static partial class TraceRecord
         return size;
     }
 
+    /// <summary>Writes a GNTTAB_MAP record of <paramref name="op"/>, as <paramref name="domId"/> issued it, to <paramref name="channel"/>.</summary>
     public static void EmitGnttabMap(ITraceChannel channel, DomId domId, in GnttabMapGrantRef op)
     {
         Span<byte> record = stackalloc byte[GnttabMapSize];
         channel.Write(record[..FormatGnttabMap(record, domId, in op)]);
     }
 
+    /// <summary>Formats a GNTTAB_MAP record of <paramref name="op"/> into <paramref name="record"/> (at least <see cref="GnttabMapSize"/> bytes) and gives its length.</summary>
     public static int FormatGnttabMap(Span<byte> record, DomId domId, in GnttabMapGrantRef op)
     {
         int size = Header(record, TraceRecordType.GnttabMap, domId, GnttabMapSize);
@@ -51,12 +55,14 @@ public static partial class TraceRecord
         return size;
     }
 
+    /// <summary>Writes a GNTTAB_UNMAP record of <paramref name="domId"/>'s unmap of <paramref name="handle"/> and its <paramref name="status"/> to <paramref name="channel"/>.</summary>
     public static void EmitGnttabUnmap(ITraceChannel channel, DomId domId, GrantHandle handle, GntSt status)
     {
         Span<byte> record = stackalloc byte[GnttabUnmapSize];
         channel.Write(record[..FormatGnttabUnmap(record, domId, handle, status)]);
     }
 
+    /// <summary>Formats a GNTTAB_UNMAP record into <paramref name="record"/> (at least <see cref="GnttabUnmapSize"/> bytes) and gives its length.</summary>
     public static int FormatGnttabUnmap(Span<byte> record, DomId domId, GrantHandle handle, GntSt status)
     {
         int size = Header(record, TraceRecordType.GnttabUnmap, domId, GnttabUnmapSize);
@@ -65,12 +71,14 @@ public static partial class TraceRecord
         return size;
     }
 
+    /// <summary>Writes an EVTCHN record of <paramref name="op"/> on <paramref name="domId"/>'s <paramref name="port"/> (and the peer's <paramref name="remoteDom"/>, <paramref name="remotePort"/>) with its <paramref name="result"/> to <paramref name="channel"/>.</summary>
     public static void EmitEvtchn(ITraceChannel channel, DomId domId, TraceEvtchnOp op, EvtchnPort port, DomId remoteDom, EvtchnPort remotePort, Errno result)
     {
         Span<byte> record = stackalloc byte[EvtchnSize];
         channel.Write(record[..FormatEvtchn(record, domId, op, port, remoteDom, remotePort, result)]);
     }
 
+    /// <summary>Formats an EVTCHN record into <paramref name="record"/> (at least <see cref="EvtchnSize"/> bytes) and gives its length.</summary>
     public static int FormatEvtchn(Span<byte> record, DomId domId, TraceEvtchnOp op, EvtchnPort port, DomId remoteDom, EvtchnPort remotePort, Errno result)
     {
         int size = Header(record, TraceRecordType.Evtchn, domId, EvtchnSize);

@@ -12,6 +12,7 @@ public static partial class TraceRecord
     /// <summary>RING_INDEX: ring u8 @8, end u8 @9, index kind u8 @10, notify u8 @11, old u32 @12, new u32 @16, peer's event index u32 @20.</summary>
     public const int RingIndexSize = 24;
 
+    /// <summary>Formats a RING_ENTRY record into <paramref name="record"/> (at least <see cref="RingEntryOffset"/> plus <see cref="RingEntryCap"/> bytes), keeping at most <see cref="RingEntryCap"/> bytes of <paramref name="entry"/>, and gives its length.</summary>
     public static int FormatRingEntry(Span<byte> record, DomId domId, TraceRingKind ring, TraceRingEnd end, TraceRingAction action, RingIndex index, uint slot, ReadOnlySpan<byte> entry)
     {
         int kept = Math.Min(entry.Length, RingEntryCap);
@@ -26,6 +27,7 @@ public static partial class TraceRecord
         return size;
     }
 
+    /// <summary>Formats a RING_INDEX record into <paramref name="record"/> (at least <see cref="RingIndexSize"/> bytes) and gives its length.</summary>
     public static int FormatRingIndex(Span<byte> record, DomId domId, TraceRingKind ring, TraceRingEnd end, TraceRingIndexKind kind, bool notify, RingIndex oldValue, RingIndex newValue, RingIndex peerEvent)
     {
         int size = Header(record, TraceRecordType.RingIndex, domId, RingIndexSize);

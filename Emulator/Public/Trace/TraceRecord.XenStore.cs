@@ -25,6 +25,7 @@ public static partial class TraceRecord
     /// <summary>Path bytes kept in a xenbus record.</summary>
     public const int XenbusPathCap = 256;
 
+    /// <summary>Formats an XS_MESSAGE record into <paramref name="record"/> (at least <see cref="MaxSize"/> bytes), keeping at most <see cref="XsPayloadCap"/> bytes of <paramref name="payload"/>, and gives its length.</summary>
     public static int FormatXsMessage(Span<byte> record, DomId domId, TraceXsDirection direction, TraceXsTransport transport, uint connection, XsdSockmsgType type, uint reqId, uint txId, ReadOnlySpan<byte> payload)
     {
         int kept = Math.Min(payload.Length, XsPayloadCap);
@@ -37,12 +38,14 @@ public static partial class TraceRecord
         return size;
     }
 
+    /// <summary>Writes an XS_MESSAGE record of one xsd_sockmsg and its payload on <paramref name="connection"/> to <paramref name="channel"/>.</summary>
     public static void EmitXsMessage(ITraceChannel channel, DomId domId, TraceXsDirection direction, TraceXsTransport transport, uint connection, XsdSockmsgType type, uint reqId, uint txId, ReadOnlySpan<byte> payload)
     {
         Span<byte> record = stackalloc byte[MaxSize];
         channel.Write(record[..FormatXsMessage(record, domId, direction, transport, connection, type, reqId, txId, payload)]);
     }
 
+    /// <summary>Formats a XENBUS_STATE record of <paramref name="path"/> moving from <paramref name="oldState"/> to <paramref name="newState"/> into <paramref name="record"/> (at least <see cref="XenbusPathOffset"/> plus <see cref="XenbusPathCap"/> bytes), keeping at most <see cref="XenbusPathCap"/> bytes of the path, and gives its length.</summary>
     public static int FormatXenbusState(Span<byte> record, DomId domId, TraceRingEnd end, DomId otherEnd, XenbusState oldState, XenbusState newState, Errno result, string path)
     {
         // Paths are ASCII (xenstore.txt); at most the cap's worth of characters is encoded.
@@ -59,6 +62,7 @@ public static partial class TraceRecord
         return size;
     }
 
+    /// <summary>Writes a XENBUS_STATE record of <paramref name="path"/> moving from <paramref name="oldState"/> to <paramref name="newState"/>, with its <paramref name="result"/>, to <paramref name="channel"/>.</summary>
     public static void EmitXenbusState(ITraceChannel channel, DomId domId, TraceRingEnd end, DomId otherEnd, XenbusState oldState, XenbusState newState, Errno result, string path)
     {
         Span<byte> record = stackalloc byte[XenbusPathOffset + XenbusPathCap];

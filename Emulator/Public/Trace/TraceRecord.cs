@@ -14,11 +14,17 @@ namespace XvifSim.Public.Trace;
 /// </summary>
 public static partial class TraceRecord
 {
+    /// <summary>The format version, the byte at <see cref="VersionOffset"/>.</summary>
     public const byte Version = 1;
+    /// <summary>Bytes of the header every record starts with; the body follows it.</summary>
     public const int HeaderSize = 8;
+    /// <summary>Offset of the version byte.</summary>
     public const int VersionOffset = 0;
+    /// <summary>Offset of the <see cref="TraceRecordType"/> byte.</summary>
     public const int TypeOffset = 1;
+    /// <summary>Offset of the u16 domid of the domain whose view the record is.</summary>
     public const int DomIdOffset = 2;
+    /// <summary>Offset of the u16 body length (the record's length less <see cref="HeaderSize"/>).</summary>
     public const int BodyLengthOffset = 4;
 
     /// <summary>The largest record: an XenStore message header plus the bounded payload.</summary>
