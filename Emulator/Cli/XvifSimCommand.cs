@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.Text.RegularExpressions;
 using XvifSim.Host.Captures;
+using XvifSim.Host.Scenarios;
 
 namespace XvifSim.Cli;
 
@@ -89,9 +90,9 @@ public static class XvifSimCommand
         var list = new Command("list", "List the scenarios, one line each.");
         list.SetAction(_ =>
         {
-            foreach (Scenarios.IScenario scenario in Scenarios.ScenarioCatalog.All)
+            foreach (IScenario scenario in ScenarioCatalog.All)
             {
-                string mark = scenario == Scenarios.ScenarioCatalog.Default ? " (default)" : "";
+                string mark = scenario == ScenarioCatalog.Default ? " (default)" : "";
                 Console.WriteLine($"{scenario.Name,-16} {scenario.Purpose}{mark}");
             }
 

@@ -8,7 +8,7 @@ namespace XvifSim.Host.Captures;
 /// is an error value naming the path and the reason, never an exception, so
 /// the caller can refuse the run before anything boots.
 /// </summary>
-public static class CaptureFolder
+internal static class CaptureFolder
 {
     /// <summary>Whether <paramref name="fileName"/> is a file a capture session writes (and so one an earlier run may have left).</summary>
     public static bool IsCaptureFile(string fileName) =>

@@ -6,7 +6,7 @@ namespace XvifSim.Host.Captures;
 /// other entries it left alone (a user's notes, a subfolder), so the caller
 /// can say they are there.
 /// </summary>
-public sealed record CaptureFolderResult(string Directory, string? Error, int Removed, IReadOnlyList<string> OtherFiles)
+internal sealed record CaptureFolderResult(string Directory, string? Error, int Removed, IReadOnlyList<string> OtherFiles)
 {
     /// <summary>True if the folder can be used (<see cref="Error"/> is null).</summary>
     public bool Succeeded => Error is null;

@@ -16,7 +16,7 @@ namespace XvifSim.Host.Faults;
 /// the store delivers the watch event, on the thread whose write fired it,
 /// so the crash lands before the writer runs again.
 /// </summary>
-public sealed partial class FaultInjector
+internal sealed partial class FaultInjector
 {
     private XsConnection? _watcher;
     private XsHostClient? _reader;

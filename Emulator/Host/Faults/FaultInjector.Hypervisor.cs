@@ -9,7 +9,7 @@ using XvifSim.Public.XenStore;
 namespace XvifSim.Host.Faults;
 
 /// <summary>The hypervisor's hooks: grant map and copy, event sends, XenStore requests.</summary>
-public sealed partial class FaultInjector
+internal sealed partial class FaultInjector
 {
     GntSt IFaultHooks.MapGrant(Domain caller, in GnttabMapGrantRef op)
     {

@@ -20,7 +20,7 @@ namespace XvifSim.Host.Faults;
 /// strikes and then one line saying the rest go unlogged (they are still
 /// counted in <see cref="StrikeCount"/>).
 /// </summary>
-public sealed partial class FaultInjector : IFaultHooks, IDisposable
+internal sealed partial class FaultInjector : IFaultHooks, IDisposable
 {
     /// <summary>How many strikes of one spec are logged, one line each.</summary>
     public const int MaxLoggedStrikes = 100;

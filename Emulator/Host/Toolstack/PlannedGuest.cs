@@ -7,4 +7,4 @@ namespace XvifSim.Host.Toolstack;
 /// it, and the address its xennet0 gets (null when it has no vif and so is
 /// booted off the network).
 /// </summary>
-public sealed record PlannedGuest(string File, GuestConfig Config, IPv4Address? Address);
+internal sealed record PlannedGuest(string File, GuestConfig Config, IPv4Address? Address);

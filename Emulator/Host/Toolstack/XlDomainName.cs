@@ -11,7 +11,7 @@ namespace XvifSim.Host.Toolstack;
 /// '/' or NUL, and short enough that the longest such file name fits
 /// NAME_MAX (255 bytes).
 /// </summary>
-public static class XlDomainName
+internal static class XlDomainName
 {
     /// <summary>The name dom0 has (libxl's and XenStore's /local/domain/0/name).</summary>
     public const string Dom0 = "Domain-0";
