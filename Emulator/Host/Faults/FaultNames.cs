@@ -31,9 +31,9 @@ public static class FaultNames
     /// <summary>Every GNTST_* a fault may answer, in grant_table.h's order (-1 down): all but GNTST_okay.</summary>
     public static IEnumerable<GntSt> FaultStatuses => Enum.GetValues<GntSt>().Where(s => s != GntSt.Okay).OrderByDescending(s => (short)s);
 
-    /// <summary>Every request type a client sends (not WATCH_EVENT, ERROR or the invalid marker).</summary>
+    /// <summary>Every request type a client sends (not WATCH_EVENT, ERROR, the invalid marker or the XS_TYPE_COUNT sentinel).</summary>
     public static IEnumerable<XsdSockmsgType> RequestTypes =>
-        Enum.GetValues<XsdSockmsgType>().Where(t => t is not (XsdSockmsgType.WatchEvent or XsdSockmsgType.Error or XsdSockmsgType.Invalid));
+        Enum.GetValues<XsdSockmsgType>().Where(t => t is not (XsdSockmsgType.WatchEvent or XsdSockmsgType.Error or XsdSockmsgType.Invalid or XsdSockmsgType.TypeCount));
 
     /// <summary>GNTST_bad_gntref (any case); GNTST_okay is no fault.</summary>
     public static bool TryParseStatus(string text, out GntSt status)
