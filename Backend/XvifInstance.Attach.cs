@@ -41,7 +41,15 @@ public sealed partial class XvifInstance
             return null;
         }
 
-        string name = $"xvif{domid.Value}i{handle.Value}";
+        // NetBSD always names the interface xvif<domid>i<handle>. A toolstack
+        // that was given vifname= writes it to the backend directory
+        // (libxl__device_nic_add), and on Linux the hotplug script renames
+        // the interface to it (vif-common.sh); NetBSD cannot rename an
+        // interface, so the name is taken here, where the interface is made.
+        // The directory is dom0's (the guest may only read it), so the value
+        // is the toolstack's; one that is no interface name is not used.
+        XsResult<string> configured = await device.Store.ReadAsync($"{node}/vifname");
+        string name = configured.IsOk && IsInterfaceName(configured.Value!) ? configured.Value! : $"xvif{domid.Value}i{handle.Value}";
 
         // The guest's MAC from the backend directory, as NetBSD reads it (libxl writes it in both).
         XsResult<string> macText = await device.Store.ReadAsync($"{node}/mac");
@@ -81,6 +89,10 @@ public sealed partial class XvifInstance
 
         return vif;
     }
+
+    /// <summary>An interface name NetBSD's ifconfig takes: 1 to 15 characters (IFNAMSIZ 16 with the NUL), printable ASCII, no '/' or space.</summary>
+    internal static bool IsInterfaceName(string name) =>
+        name.Length is > 0 and < 16 && name.All(c => c is > ' ' and < (char)0x7f and not '/');
 
     /// <summary>
     /// One transaction in the backend directory, in NetBSD's order: vifname,

@@ -8,7 +8,7 @@ namespace XvifSim.Host.Toolstack;
 /// this host, and numbers the guests on bridge0 (10.0.0.0/24, dom0 at .1):
 /// unique names (libxl__domain_rename refuses a name another domain holds),
 /// unique MACs (two vifs with one MAC on one bridge take each other's
-/// frames), no vifname= (xvif names its own interface), vifs on the one bridge dom0 has, and addresses
+/// frames), unique vifnames, vifs on the one bridge dom0 has, and addresses
 /// on bridge0's subnet that nobody else holds. Each problem is a
 /// <c>file:line</c> diagnostic, so nothing need start to find it.
 /// </summary>
@@ -31,6 +31,7 @@ internal static class GuestPlanner
         ArgumentNullException.ThrowIfNull(errors);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         var macs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var vifNames = new Dictionary<string, string>(StringComparer.Ordinal);
         var taken = new HashSet<IPv4Address> { SimulatedXen.Dom0Address };
         var chosen = new IPv4Address?[loaded.Count];
         for (int i = 0; i < loaded.Count; i++)
@@ -54,17 +55,14 @@ internal static class GuestPlanner
                     Error($"bridge '{vif.Bridge}' does not exist: dom0 here has only {VifSpec.DefaultBridge}");
                 }
 
-                // NetBSD's xvif names its interface xvif<domid>i<handle> and writes
-                // that over libxl's vifname key (xennetback_xenbus_create); it
-                // cannot rename an interface, so vifname= would be silently ignored.
-                if (vif.VifName is string vifName)
-                {
-                    Error($"vifname '{vifName}' is not modelled: NetBSD's xvif names the interface xvif<domid>i<handle> itself");
-                }
-
                 if (vif.Mac is string mac && !macs.TryAdd(mac, Where(VifLine(handle))))
                 {
                     Error($"mac {mac} is already used by {macs[mac]}");
+                }
+
+                if (vif.VifName is string vifName && !vifNames.TryAdd(vifName, Where(VifLine(handle))))
+                {
+                    Error($"vifname '{vifName}' is already used by {vifNames[vifName]}");
                 }
             }
 

@@ -30,8 +30,8 @@ public sealed record VifSpec
 
     /// <summary>
     /// vifname=: written to the backend's <c>vifname</c> key when set, as libxl
-    /// does. NetBSD's xvif overwrites it with its own name, xvif&lt;domid&gt;i&lt;handle&gt;
-    /// (`up` refuses vifname= for that reason, in Toolstack/GuestPlanner.cs).
+    /// does; xvif then names its interface with it instead of
+    /// xvif&lt;domid&gt;i&lt;handle&gt; (see XvifInstance.Attach.cs).
     /// </summary>
     public string? VifName { get; init; }
 

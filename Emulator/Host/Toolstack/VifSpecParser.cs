@@ -84,6 +84,12 @@ internal static class VifSpecParser
                 case "vifname" when value.Length > MaxInterfaceName:
                     Error($"vifname '{value}' is longer than {MaxInterfaceName} characters (IFNAMSIZ)");
                     break;
+                case "vifname" when value.Any(c => c is <= ' ' or >= (char)0x7f or '/'):
+                    Error($"vifname '{value}' is not an interface name (printable ASCII, no space or '/')");
+                    break;
+                case "vifname" when value == VifSpec.DefaultBridge:
+                    Error($"vifname '{value}' is dom0's bridge");
+                    break;
                 case "vifname":
                     spec = spec with { VifName = value };
                     break;

@@ -96,10 +96,30 @@ public class UpValidationTests
     }
 
     [Test]
-    public void VifnameIsRefusedAsNotModelledRatherThanIgnored()
+    public void VifnameNamesTheBackendInterfaceItsBridgePortAndItsCapture()
     {
         string web = Cfg("web.cfg", "name = 'web'\nvif = [ 'mac=00:16:3e:12:34:56,vifname=webvif' ]\n");
-        RefusedWith([web], $"{web}:2: vif 0: vifname 'webvif' is not modelled: NetBSD's xvif names the interface xvif<domid>i<handle> itself");
+        string db = Cfg("db.cfg", "name = 'db'\nvif = [ '' ]\n");
+        (int exit, string output, string error) = XvifSimCli.Invoke("up", web, db, "--out", Captures);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero, output + error);
+            Assert.That(output, Does.Contain("webvif: Ethernet address 00:16:3f:12:34:56"));
+            Assert.That(output, Does.Contain("vif-bridge: webvif up, added to bridge0"));
+            Assert.That(output, Does.Contain("vif-bridge: xvif2i0 up, added to bridge0"), "the default stays xvif<D>i<H>");
+            Assert.That(output, Does.Not.Contain("xvif1i0"));
+            Assert.That(output, Does.Match(@"dom0/webvif\s+\d+"));
+            Assert.That(new FileInfo(Path.Combine(Captures, "up", "dom0.webvif.pcap")).Length, Is.GreaterThan(24));
+            Assert.That(output, Does.Contain("up: PASS"));
+        });
+    }
+
+    [Test]
+    public void TwoGuestsWithOneVifnameAreRefused()
+    {
+        string a = Cfg("a.cfg", "name = 'a'\nvif = [ 'vifname=v0' ]\n");
+        string b = Cfg("b.cfg", "name = 'b'\nvif = [ 'vifname=v0' ]\n");
+        RefusedWith([a, b], $"{b}:2: vif 0: vifname 'v0' is already used by {a}:2");
     }
 
     [Test]

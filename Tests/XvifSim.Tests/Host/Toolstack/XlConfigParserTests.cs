@@ -102,6 +102,8 @@ public class XlConfigParserTests
     [TestCase("name = 'a'\nvif = [ 'mac=FF:ff:ff:ff:ff:ff' ]", "guest1.cfg:2: vif 0: mac 'FF:ff:ff:ff:ff:ff' is the broadcast address: a vif needs a unicast address")]
     [TestCase("name = 'a'\nvif = [ 'mac=00:00:00:00:00:00' ]", "guest1.cfg:2: vif 0: mac '00:00:00:00:00:00' is all zeros: a vif needs a unicast address")]
     [TestCase("name = 'a'\nvif = [ 'script=vif-route' ]", "guest1.cfg:2: vif 0: script 'vif-route' is not modelled: XvifSim's dom0 runs only vif-bridge")]
+    [TestCase("name = 'a'\nvif = [ 'vifname=my vif' ]", "guest1.cfg:2: vif 0: vifname 'my vif' is not an interface name (printable ASCII, no space or '/')")]
+    [TestCase("name = 'a'\nvif = [ 'vifname=bridge0' ]", "guest1.cfg:2: vif 0: vifname 'bridge0' is dom0's bridge")]
     [TestCase("name = 'Domain-0'", "guest1.cfg:1: name: 'Domain-0' is dom0's name; xl refuses a name another domain has")]
     [TestCase("name = 'web/1'", "guest1.cfg:1: name: 'web/1' contains '/' or NUL: XvifSim names capture files after the guest")]
     [TestCase("name = 'a'\nvif = [ 'script= ' ]", "guest1.cfg:2: vif 0: script must not be empty")]
