@@ -192,11 +192,15 @@ internal sealed class TestFrontend
         }
 
         bool ringSays = Rx.PushRequestsAndCheckNotify();
+        LastRxPushWantedNotify = ringSays;
         if (notify ?? ringSays)
         {
             Kernel.Events.Notify(Port);
         }
     });
+
+    /// <summary>Whether the RX ring's req_event asked for an event at the last <see cref="PostRx"/> (RING_PUSH_REQUESTS_AND_CHECK_NOTIFY).</summary>
+    public bool LastRxPushWantedNotify { get; private set; }
 
     /// <summary>
     /// Posts RX requests as given (any id, any gref: a hostile frontend), pushes and notifies.
