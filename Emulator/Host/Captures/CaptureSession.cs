@@ -90,6 +90,9 @@ internal sealed class CaptureSession : IDisposable
     /// <summary>Frames and trace records not captured because the writer had failed or could not keep up (<see cref="CaptureWriter.Dropped"/>); 0 in a run whose <see cref="Failure"/> is null.</summary>
     public long Dropped => _writer.Dropped;
 
+    /// <summary>Bytes written to the capture files so far by the writer thread (<see cref="CaptureWriter.BytesWritten"/>).</summary>
+    public long BytesWritten => _writer.BytesWritten;
+
     /// <summary>The sink that writes protocol records into all.pcapng (docs/trace-format.md); install it on the machine to trace.</summary>
     public PcapngTraceSink Trace { get; }
 

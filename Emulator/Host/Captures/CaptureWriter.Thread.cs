@@ -73,17 +73,21 @@ internal sealed partial class CaptureWriter
             }
 
             slot.Description = null;
+            Interlocked.Add(ref _bytesWritten, PcapngWriter.InterfaceBlockLength(d.Name, d.Text, d.Mac.Length));
             return slot.Span;
         }
 
         ReadOnlySpan<byte> bytes = _data.AsSpan(slot.Offset, slot.Length);
+        long written = 0;
         if (slot.File >= 0)
         {
             _files[slot.File].Write(slot.TimeNs, bytes);
+            written += PcapFile.RecordHeaderLength + bytes.Length;
         }
 
         bool? inbound = slot.Direction switch { Direction.In => true, Direction.Out => false, _ => null };
-        _all.WritePacket(slot.Interface, slot.TimeNs, bytes, inbound);
+        written += _all.WritePacket(slot.Interface, slot.TimeNs, bytes, inbound);
+        Interlocked.Add(ref _bytesWritten, written);
         return slot.Span;
     }
 }

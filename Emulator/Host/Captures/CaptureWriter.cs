@@ -64,6 +64,9 @@ internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
     private bool _closing;
     private int _waiting;
     private long _dropped;
+
+    // Written by the writer thread only; read with Interlocked from others.
+    private long _bytesWritten;
     private CaptureWriteException? _failure;
 
     /// <summary>
@@ -110,6 +113,9 @@ internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
             }
         }
     }
+
+    /// <summary>Bytes the writer thread has written to the files so far (pcap records and all.pcapng blocks), for the bench's bytes-written rate.</summary>
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
     /// <summary>Hands <paramref name="file"/> to the writer; returns its index for <see cref="Frame"/>. The writer owns it from now on and closes it.</summary>
     public int AddFile(PcapFile file)

@@ -86,11 +86,20 @@ internal sealed class PcapngWriter : IPcapngRecords, IDisposable
         return _interfaces++;
     }
 
-    /// <summary>Writes one frame seen on <paramref name="interfaceId"/> at <paramref name="timeNs"/>; <paramref name="inbound"/> picks the epb_flags direction (null: none).</summary>
-    public void WritePacket(uint interfaceId, ulong timeNs, ReadOnlySpan<byte> frame, bool? inbound)
+    /// <summary>Writes one frame seen on <paramref name="interfaceId"/> at <paramref name="timeNs"/>; <paramref name="inbound"/> picks the epb_flags direction (null: none). Returns the block's length.</summary>
+    public int WritePacket(uint interfaceId, ulong timeNs, ReadOnlySpan<byte> frame, bool? inbound)
     {
         using Lock.Scope scope = _lock.EnterScope();
-        WritePacketLocked(interfaceId, timeNs, frame, inbound);
+        return WritePacketLocked(interfaceId, timeNs, frame, inbound);
+    }
+
+    /// <summary>The length of the Interface Description Block <see cref="AddInterface"/> writes for these options.</summary>
+    public static int InterfaceBlockLength(string name, string description, int macLength)
+    {
+        static int Option(int length) => 4 + ((length + 3) & ~3);
+        int body = 8 + Option(Encoding.UTF8.GetByteCount(name)) + Option(Encoding.UTF8.GetByteCount(description))
+            + (macLength == 0 ? 0 : Option(macLength)) + Option(1) + Option(0);
+        return 8 + body + 4;
     }
 
     /// <summary>
@@ -111,7 +120,7 @@ internal sealed class PcapngWriter : IPcapngRecords, IDisposable
     /// itself, padding and options and the trailing length) so the frame is
     /// copied once, into the stream's buffer.
     /// </summary>
-    private void WritePacketLocked(uint interfaceId, ulong timeNs, ReadOnlySpan<byte> frame, bool? inbound)
+    private int WritePacketLocked(uint interfaceId, ulong timeNs, ReadOnlySpan<byte> frame, bool? inbound)
     {
         int padded = (frame.Length + 3) & ~3;
         int options = (inbound is null ? 0 : 8) + 4;
@@ -143,6 +152,7 @@ internal sealed class PcapngWriter : IPcapngRecords, IDisposable
         at += 4;
         BinaryPrimitives.WriteUInt32LittleEndian(tail[at..], (uint)total);
         _stream.Write(tail[..(at + 4)]);
+        return total;
     }
 
     /// <summary>Pushes what the stream buffered to the file.</summary>
