@@ -15,6 +15,40 @@ internal static class Baselines
     /// <summary>As many messages as the channel holds: about the netif ring's 256 slots.</summary>
     public const int ChannelCapacity = 256;
 
+    /// <summary>The sequential-write baseline's write size: what a large file buffer hands write(2) at a time.</summary>
+    public const int WriteBlock = 1 << 20;
+
+    /// <summary>
+    /// Writes <paramref name="bytes"/> to a new file in <paramref name="directory"/>
+    /// (the capture folder, so the same file system and the same page cache) in
+    /// <see cref="WriteBlock"/> blocks, flushed, then deletes it: the bytes per
+    /// second the captures could at best be written at here. ops/s is bytes
+    /// per second.
+    /// </summary>
+    public static Measurement SequentialWrite(string directory, long bytes)
+    {
+        string path = Path.Combine(directory, "sequential-write-baseline.bin");
+        byte[] block = new byte[WriteBlock];
+        Random.Shared.NextBytes(block);
+        try
+        {
+            long start = Stopwatch.GetTimestamp();
+            using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1))
+            {
+                for (long written = 0; written < bytes; written += WriteBlock)
+                {
+                    file.Write(block, 0, (int)Math.Min(WriteBlock, bytes - written));
+                }
+            }
+
+            return new Measurement($"sequential write {WriteBlock >> 20} MiB blocks, capture folder", bytes / Stopwatch.GetElapsedTime(start).TotalSeconds, 0);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>Copies <paramref name="frameLength"/> bytes page to page; ops/s is frames copied per second.</summary>
     public static Measurement MemoryCopy(int frameLength, TimeSpan duration)
     {

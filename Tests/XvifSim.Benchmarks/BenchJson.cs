@@ -41,6 +41,11 @@ public static class BenchJson
         ("channels_1500_msgs_per_s", r.ChannelsLarge.OpsPerSecond),
         ("channels_1500_bytes_per_s", r.ChannelsLarge.OpsPerSecond * BenchRun.LargeFrame),
         ("xs_core_writes_per_s", r.XsCoreWrites.OpsPerSecond),
+        ("capture_1500_written_bytes_per_s", r.LargeCaptured.CaptureBytesPerSecond),
+        ("capture_64_written_bytes_per_s", r.SmallCaptured.CaptureBytesPerSecond),
+        ("sequential_write_bytes_per_s", r.SequentialWrite.OpsPerSecond),
+        ("capture_1500_written_vs_sequential", r.LargeCaptured.CaptureBytesPerSecond / r.SequentialWrite.OpsPerSecond),
+        ("allocs_per_frame_capture_on_1500", r.LargeCaptured.AllocatedBytesPerFrame),
         ("peak_working_set_bytes", r.PeakWorkingSetBytes),
         ("peak_gc_heap_bytes", r.PeakGcHeapBytes),
     ];

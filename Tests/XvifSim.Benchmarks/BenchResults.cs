@@ -22,6 +22,9 @@ public sealed record BenchResults
 
     public required Measurement ChannelsLarge { get; init; }
 
+    /// <summary>The same bytes the 1514-byte capture-on stream's writer wrote, written sequentially to a file in its capture folder (ops/s is bytes/s).</summary>
+    public required Measurement SequentialWrite { get; init; }
+
     public required Measurement XsCoreReads { get; init; }
 
     public required Measurement XsCoreWrites { get; init; }

@@ -34,7 +34,7 @@ public static class BenchRun
         Measurement ring = XenStoreBenchmarks.Ring(options.WarmUp, options.Span);
         peak.Sample();
         progress.WriteLine("bench: guest to guest, capture off and on, trace on");
-        FlowResult[] flows = Flows(options, peak);
+        FlowResult[] flows = Flows(options, peak, out Measurement sequential);
         progress.WriteLine($"bench: {ConnectBenchmark.Pairs} guest pairs to Connected");
         double connect = ConnectBenchmark.Seconds(ConnectLimit, peak);
         return new BenchResults
@@ -44,6 +44,7 @@ public static class BenchRun
             SmallCaptured = flows[2],
             LargeCaptured = flows[3],
             SmallTraced = flows[4],
+            SequentialWrite = sequential,
             MemcpySmall = memcpySmall,
             MemcpyLarge = memcpyLarge,
             ChannelsSmall = channelsSmall,
@@ -65,9 +66,11 @@ public static class BenchRun
     /// elsewhere on the machine falls on all alike. In order: 64 B off,
     /// 1514 B off, 64 B on, 1514 B on; then 64 B on a third host that also
     /// writes the protocol trace records (the capture-on hosts write frames
-    /// only, so trace on against capture on is the trace's own cost).
+    /// only, so trace on against capture on is the trace's own cost). Then,
+    /// in the capture-on host's folder, the sequential-write baseline of as
+    /// many bytes as its 1514-byte stream's writer wrote in the windows.
     /// </summary>
-    private static FlowResult[] Flows(BenchOptions options, MemoryPeak peak)
+    private static FlowResult[] Flows(BenchOptions options, MemoryPeak peak, out Measurement sequential)
     {
         using GuestToGuestFlow off = GuestToGuestFlow.Start(capture: false);
         using GuestToGuestFlow on = GuestToGuestFlow.Start(capture: true);
@@ -88,7 +91,12 @@ public static class BenchRun
 
         peak.Sample();
 
-        return [.. streams.Select(s => Checked(s.Finish()))];
+        FlowResult[] results = [.. streams.Select(s => Checked(s.Finish()))];
+
+        // At least 64 MiB, so a short quick run still times more than the page cache's first gulp; at most 4 GiB of disk.
+        long bytes = Math.Clamp(results[3].CaptureBytes, 64L << 20, 4L << 30);
+        sequential = Baselines.SequentialWrite(on.CaptureDirectory!, bytes);
+        return results;
     }
 
     private static FlowResult Checked(FlowResult result) => result.Frames > 0

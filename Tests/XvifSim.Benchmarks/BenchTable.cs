@@ -17,6 +17,11 @@ public static class BenchTable
             output.WriteLine($"{name,-46} {f.FramesPerSecond,12:N0} {f.BytesPerSecond,15:N0} {f.AllocatedBytesPerFrame,14:F2} {f.Refused,8} {f.Lost,6} {f.Stalls,7}");
         }
 
+        foreach (FlowResult f in new[] { r.SmallCaptured, r.LargeCaptured, r.SmallTraced })
+        {
+            output.WriteLine($"  capture files written, {f.Label}: {f.CaptureBytesPerSecond:N0} bytes/s");
+        }
+
         foreach (FlowResult f in new[] { r.Small, r.Large, r.SmallCaptured, r.LargeCaptured, r.SmallTraced }.Where(f => f.Lost != 0 || f.Drops.Total != 0))
         {
             output.WriteLine($"  drops, {f.Label}: {f.Drops}");
@@ -28,6 +33,8 @@ public static class BenchTable
         {
             output.WriteLine($"{"  " + m.Name,-46} {m.OpsPerSecond,12:N0} {m.OpsPerSecond * length,15:N0} {m.AllocatedBytesPerOp,14:F2}");
         }
+
+        output.WriteLine($"{"  " + r.SequentialWrite.Name,-46} {"",12} {r.SequentialWrite.OpsPerSecond,15:N0}");
 
         output.WriteLine();
         output.WriteLine($"{"XenStore",-46} {"ops/s",12} {"",15} {"B alloc/op",14}");
@@ -66,6 +73,7 @@ public static class BenchTable
         new("g2g 1514 B bytes/s / memcpy 1514 B bytes/s", r.Large.FramesPerSecond / r.MemcpyLarge.OpsPerSecond, 0.40, Floor: true, "P1"),
         new("capture on / off, 64 B frames/s", r.SmallCaptured.FramesPerSecond / r.Small.FramesPerSecond, 0.60, Floor: true, "P1"),
         new("capture on / off, 1514 B frames/s", r.LargeCaptured.FramesPerSecond / r.Large.FramesPerSecond, 0.60, Floor: true, "P1"),
+        new("capture written / sequential write, 1514 B bytes/s", r.LargeCaptured.CaptureBytesPerSecond / r.SequentialWrite.OpsPerSecond, 0.70, Floor: true, "P1"),
         new("B allocated per frame, capture off (64 B)", r.Small.AllocatedBytesPerFrame, 0, Floor: false, "F2"),
         new("B allocated per frame, trace on (64 B)", r.SmallTraced.AllocatedBytesPerFrame, 0, Floor: false, "F2"),
     ];

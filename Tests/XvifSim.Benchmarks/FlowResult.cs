@@ -6,9 +6,11 @@ namespace XvifSim.Benchmarks;
 /// delivered, how often the stream stalled (nothing delivered for 500 ms)
 /// and what every thread of the process allocated; over the whole stream,
 /// what guest1's stack refused, what never arrived and where the path
-/// dropped frames.
+/// dropped frames. With capture on, the median window's bytes the capture
+/// writer thread wrote to the files per second, and those bytes over all
+/// windows.
 /// </summary>
-public sealed record FlowResult(int FrameLength, bool Capture, bool Trace, double FramesPerSecond, long Frames, long Refused, long Lost, PathDrops Drops, long Stalls, long AllocatedBytes)
+public sealed record FlowResult(int FrameLength, bool Capture, bool Trace, double FramesPerSecond, long Frames, long Refused, long Lost, PathDrops Drops, long Stalls, long AllocatedBytes, double CaptureBytesPerSecond = 0, long CaptureBytes = 0)
 {
     public double BytesPerSecond => FramesPerSecond * FrameLength;
 

@@ -51,6 +51,12 @@ public sealed class GuestToGuestFlow : IDisposable
 
     public bool Capture => _captures is not null;
 
+    /// <summary>The capture folder the files are written to (Captures/g2g under the temporary directory), or null with capture off.</summary>
+    public string? CaptureDirectory => _xen.Captures?.Directory;
+
+    /// <summary>Bytes the capture writer thread has written to the files so far (0 with capture off).</summary>
+    public long CaptureBytesWritten => _xen.Captures?.BytesWritten ?? 0;
+
     /// <summary>Protocol trace records go into all.pcapng too (docs/trace-format.md).</summary>
     public bool Trace => _xen.Machine.Trace is not null;
 

@@ -15,6 +15,8 @@ public sealed class GuestToGuestStream
     private readonly CreditedSender _sender;
     private PathDrops _drops = PathDrops.None;
     private readonly List<double> _rates = [];
+    private readonly List<double> _captureRates = [];
+    private long _captureBytes;
     private long _frames;
     private long _stalls;
     private long _allocated;
@@ -47,11 +49,16 @@ public sealed class GuestToGuestStream
         long framesBefore = _sender.Delivered;
         long stallsBefore = _sender.Stalls;
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        long capturedBefore = _flow.CaptureBytesWritten;
         long start = Stopwatch.GetTimestamp();
         _flow.Feed(_sender, window);
         long frames = _sender.Delivered - framesBefore;
+        long captured = _flow.CaptureBytesWritten - capturedBefore;
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         _allocated += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        _rates.Add(frames / Stopwatch.GetElapsedTime(start).TotalSeconds);
+        _rates.Add(frames / seconds);
+        _captureRates.Add(captured / seconds);
+        _captureBytes += captured;
         _frames += frames;
         _stalls += _sender.Stalls - stallsBefore;
         _sender.Pause();
@@ -69,9 +76,14 @@ public sealed class GuestToGuestStream
         PathDrops before = _flow.Drops();
         _flow.Drain(_sender);
         PathDrops drops = _drops.Plus(_flow.Drops().Since(before));
-        double[] rates = [.. _rates.Order()];
-        double median = rates.Length == 0 ? 0
-            : rates.Length % 2 == 1 ? rates[rates.Length / 2] : (rates[(rates.Length / 2) - 1] + rates[rates.Length / 2]) / 2;
-        return new FlowResult(FrameLength, _flow.Capture, _flow.Trace, median, _frames, _sender.Refused, _sender.Sent - _sender.Delivered, drops, _stalls, _allocated);
+        return new FlowResult(FrameLength, _flow.Capture, _flow.Trace, Median(_rates), _frames, _sender.Refused, _sender.Sent - _sender.Delivered, drops, _stalls, _allocated,
+            Median(_captureRates), _captureBytes);
+    }
+
+    private static double Median(List<double> values)
+    {
+        double[] sorted = [.. values.Order()];
+        return sorted.Length == 0 ? 0
+            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -9,7 +9,8 @@ namespace XvifSim.Host.Captures;
 /// interface named <c>&lt;domain&gt;/&lt;interface&gt;</c>, its MAC and a
 /// description, so Wireshark's interface column tells where a frame was
 /// seen. It taps each interface it is given; every frame that crosses one is
-/// written once to its file and once to all.pcapng.
+/// handed, once, to the session's <see cref="CaptureWriter"/>, whose thread
+/// writes it to the interface's file and to all.pcapng, off the vCPU.
 /// <para>
 /// A file belongs to an interface name for the whole run: when a domain's
 /// interface goes and comes back under the same name (network-detach and
@@ -21,92 +22,152 @@ namespace XvifSim.Host.Captures;
 internal sealed class CaptureSession : IDisposable
 {
     private readonly Func<ulong> _clock;
-    private readonly PcapngWriter _all;
+    private readonly CaptureWriter _writer;
+
+    // Attach runs on whichever vCPU attached the interface; under the threaded scheduler two may at once.
+    private readonly Lock _lock = new();
     private readonly List<Tap> _taps = [];
     private readonly Dictionary<string, Tap> _byName = new(StringComparer.Ordinal);
+    private CaptureFileException? _createFailure;
+    private IOException? _thrown;
 
     /// <summary>
     /// Opens the directory's files; <paramref name="comments"/> (scenario,
-    /// seed, version) go into all.pcapng's section header.
+    /// seed, version) go into all.pcapng's section header. A failure of the
+    /// writer thread goes to <paramref name="log"/> (called on that thread)
+    /// and to <see cref="Failure"/>.
     /// </summary>
-    public CaptureSession(string directory, Func<ulong> clock, IReadOnlyList<string>? comments = null)
+    public CaptureSession(string directory, Func<ulong> clock, IReadOnlyList<string>? comments = null, Action<string>? log = null)
     {
         RequireLibpcap();
         Directory = directory;
         _clock = clock;
         string all = System.IO.Path.Combine(directory, "all.pcapng");
+        PcapngWriter writer;
         try
         {
             System.IO.Directory.CreateDirectory(directory);
 
             // A 1 MiB buffer: every frame that crosses an interface lands here, and
             // FileStream's default 4 KiB would mean a write(2) every few dozen frames.
-            _all = new PcapngWriter(new FileStream(all, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1 << 20), "XvifSim", comments);
+            writer = new PcapngWriter(new FileStream(all, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1 << 20), "XvifSim", comments);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new CaptureFileException(all, e.Message, e);
         }
 
-        Trace = new PcapngTraceSink(_all, clock);
+        _writer = new CaptureWriter(writer, directory, log);
+        Trace = new PcapngTraceSink(_writer, clock);
     }
 
     public string Directory { get; }
 
     /// <summary>
-    /// The first interface capture file that could not be created; null while
-    /// every file could be. That interface is not captured, and whoever drives
-    /// the run throws this on its own thread to stop the run.
+    /// Why the captures are incomplete, or null while they are not: the first
+    /// interface capture file that could not be created (a
+    /// <see cref="CaptureFileException"/>; that interface is not captured),
+    /// else the writer thread's failure (a <see cref="CaptureWriteException"/>).
+    /// Whoever drives the run throws it on its own thread to stop the run
+    /// (<see cref="ThrowIfFailed"/>).
     /// </summary>
-    public CaptureFileException? Failure { get; private set; }
+    public IOException? Failure
+    {
+        get
+        {
+            using (_lock.EnterScope())
+            {
+                if (_createFailure is not null)
+                {
+                    return _createFailure;
+                }
+            }
+
+            return _writer.Failure;
+        }
+    }
+
+    /// <summary>Frames and trace records not captured because the writer had failed or could not keep up (<see cref="CaptureWriter.Dropped"/>); 0 in a run whose <see cref="Failure"/> is null.</summary>
+    public long Dropped => _writer.Dropped;
+
+    /// <summary>Bytes written to the capture files so far by the writer thread (<see cref="CaptureWriter.BytesWritten"/>).</summary>
+    public long BytesWritten => _writer.BytesWritten;
 
     /// <summary>The sink that writes protocol records into all.pcapng (docs/trace-format.md); install it on the machine to trace.</summary>
     public PcapngTraceSink Trace { get; }
 
-    /// <summary>The per-interface files written so far, with their frame counts.</summary>
-    public IReadOnlyList<(string Name, string Path, long Frames)> Files =>
-        [.. _taps.Select(t => (t.Name, t.File.Path, t.File.Frames))];
+    /// <summary>The per-interface files, with the frames captured for each (handed to the writer; all are in the file once the session is disposed).</summary>
+    public IReadOnlyList<(string Name, string Path, long Frames)> Files
+    {
+        get
+        {
+            using (_lock.EnterScope())
+            {
+                return [.. _taps.Select(t => (t.Name, t.Path, Interlocked.Read(ref t.Frames)))];
+            }
+        }
+    }
+
+    /// <summary>Throws <see cref="Failure"/> if there is one; the session remembers it was thrown, so <see cref="Dispose"/> does not throw it again.</summary>
+    public void ThrowIfFailed()
+    {
+        if (Failure is { } failure)
+        {
+            _thrown = failure;
+            throw failure;
+        }
+    }
 
     /// <summary>Starts capturing <paramref name="iface"/> of <paramref name="domain"/>, into the file of its name if it had one.</summary>
     public void Attach(string domain, NetworkInterface iface, string description)
     {
         string name = $"{domain}/{iface.Name}";
-        if (_byName.TryGetValue(name, out Tap? existing))
+        Tap tap;
+        using (_lock.EnterScope())
         {
-            iface.AddTap(existing);
-            return;
+            if (!_byName.TryGetValue(name, out Tap? existing))
+            {
+                string path = System.IO.Path.Combine(Directory, $"{domain}.{iface.Name}.pcap");
+                PcapFile file;
+                try
+                {
+                    file = new PcapFile(path);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Attach runs on the vCPU that attached the interface: a throw would crash that domain, not stop the run.
+                    _createFailure ??= new CaptureFileException(path, e.Message, e);
+                    return;
+                }
+
+                Span<byte> mac = stackalloc byte[6];
+                iface.Mac.CopyTo(mac);
+                int index = _writer.AddFile(file);
+                uint id = _writer.AddInterface(name, description, mac, 65535);
+                existing = new Tap(name, path, _writer, index, id, _clock);
+                _taps.Add(existing);
+                _byName.Add(name, existing);
+            }
+
+            tap = existing;
         }
 
-        string path = System.IO.Path.Combine(Directory, $"{domain}.{iface.Name}.pcap");
-        PcapFileTap file;
-        try
-        {
-            file = new PcapFileTap(path, _clock);
-        }
-        catch (IOException e)
-        {
-            // Attach runs on the vCPU that attached the interface: a throw would crash that domain, not stop the run.
-            Failure ??= new CaptureFileException(path, e.Message, e);
-            return;
-        }
-
-        Span<byte> mac = stackalloc byte[6];
-        iface.Mac.CopyTo(mac);
-        uint id = _all.AddInterface(name, description, mac, 65535);
-        var tap = new Tap(name, file, _all, id, _clock);
-        _taps.Add(tap);
-        _byName.Add(name, tap);
         iface.AddTap(tap);
     }
 
+    /// <summary>
+    /// Writes what is queued and closes the files. A writer failure that
+    /// <see cref="ThrowIfFailed"/> has not thrown yet (one at the final
+    /// flush, say) is thrown here, after every file is closed.
+    /// </summary>
     public void Dispose()
     {
-        foreach (Tap tap in _taps)
+        _writer.Dispose();
+        if (_writer.Failure is { } failure && !ReferenceEquals(failure, _thrown))
         {
-            tap.File.Dispose();
+            _thrown = failure;
+            throw failure;
         }
-
-        _all.Dispose();
     }
 
     /// <summary>SharpPcap needs Debian's libpcap0.8; without it say so instead of failing deep inside.</summary>
@@ -118,16 +179,21 @@ internal sealed class CaptureSession : IDisposable
         }
     }
 
-    private sealed class Tap(string name, PcapFileTap file, PcapngWriter all, uint id, Func<ulong> clock) : ICaptureTap
+    private sealed class Tap(string name, string path, CaptureWriter writer, int file, uint id, Func<ulong> clock) : ICaptureTap
     {
+        /// <summary>Frames handed to the writer; read by <see cref="Files"/> on the host's thread.</summary>
+        public long Frames;
+
         public string Name { get; } = name;
 
-        public PcapFileTap File { get; } = file;
+        public string Path { get; } = path;
 
         public void Frame(NetworkInterface iface, FrameDirection direction, ReadOnlySpan<byte> frame)
         {
-            File.Write(frame);
-            all.WritePacket(id, clock, frame, direction == FrameDirection.In);
+            if (writer.Frame(file, id, clock, frame, direction == FrameDirection.In))
+            {
+                Interlocked.Increment(ref Frames);
+            }
         }
     }
 }

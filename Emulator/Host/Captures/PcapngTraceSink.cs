@@ -7,11 +7,13 @@ namespace XvifSim.Host.Captures;
 /// frames: each channel is an interface of link type LINKTYPE_USER0 (147,
 /// one of the link types pcap sets aside for private use) named as the
 /// channel (<c>hypervisor</c>, <c>xenstore/dom1</c>, <c>netif/dom1/vif0/tx</c>),
-/// added when first opened. Records are stamped with the writer's clock
-/// under its lock, so they interleave with the frames in time order.
+/// added when first opened. Records are stamped with the clock under the
+/// lock that places them in the file (a capture session's
+/// <see cref="CaptureWriter"/>, or a <see cref="PcapngWriter"/> written
+/// directly), so they interleave with the frames in time order.
 /// tools/wireshark/xvifsim.lua decodes them; docs/trace-format.md lays them out.
 /// </summary>
-internal sealed class PcapngTraceSink(PcapngWriter writer, Func<ulong> clock) : ITraceSink
+internal sealed class PcapngTraceSink(IPcapngRecords writer, Func<ulong> clock) : ITraceSink
 {
     /// <summary>LINKTYPE_USER0: every trace interface uses it; the record's own type byte says what it is.</summary>
     public const ushort LinkTypeUser0 = 147;
@@ -33,7 +35,7 @@ internal sealed class PcapngTraceSink(PcapngWriter writer, Func<ulong> clock) : 
         return channel;
     }
 
-    private sealed class Channel(PcapngWriter writer, uint id, Func<ulong> clock) : ITraceChannel
+    private sealed class Channel(IPcapngRecords writer, uint id, Func<ulong> clock) : ITraceChannel
     {
         public void Write(ReadOnlySpan<byte> record) => writer.WritePacket(id, clock, record, inbound: null);
     }

@@ -11,9 +11,10 @@ namespace XvifSim.Host.Captures;
 /// direction (trace records, on interfaces of LINKTYPE_USER0, have none),
 /// and opt_comment lines in the section header. Little-endian, as the byte-order magic says. SharpPcap writes
 /// only classic pcap and no kept NuGet package here writes pcapng, so this
-/// is ours. Writing a frame allocates nothing.
+/// is ours. Writing a frame allocates nothing, and the frame's bytes go
+/// from the caller's span to the stream's buffer without another copy.
 /// </summary>
-internal sealed class PcapngWriter : IDisposable
+internal sealed class PcapngWriter : IPcapngRecords, IDisposable
 {
     public const uint SectionHeaderBlock = 0x0A0D0D0A;
     public const uint InterfaceDescriptionBlock = 1;
@@ -85,11 +86,20 @@ internal sealed class PcapngWriter : IDisposable
         return _interfaces++;
     }
 
-    /// <summary>Writes one frame seen on <paramref name="interfaceId"/> at <paramref name="timeNs"/>; <paramref name="inbound"/> picks the epb_flags direction.</summary>
-    public void WritePacket(uint interfaceId, ulong timeNs, ReadOnlySpan<byte> frame, bool inbound)
+    /// <summary>Writes one frame seen on <paramref name="interfaceId"/> at <paramref name="timeNs"/>; <paramref name="inbound"/> picks the epb_flags direction (null: none). Returns the block's length.</summary>
+    public int WritePacket(uint interfaceId, ulong timeNs, ReadOnlySpan<byte> frame, bool? inbound)
     {
         using Lock.Scope scope = _lock.EnterScope();
-        WritePacketLocked(interfaceId, timeNs, frame, inbound);
+        return WritePacketLocked(interfaceId, timeNs, frame, inbound);
+    }
+
+    /// <summary>The length of the Interface Description Block <see cref="AddInterface"/> writes for these options.</summary>
+    public static int InterfaceBlockLength(string name, string description, int macLength)
+    {
+        static int Option(int length) => 4 + ((length + 3) & ~3);
+        int body = 8 + Option(Encoding.UTF8.GetByteCount(name)) + Option(Encoding.UTF8.GetByteCount(description))
+            + (macLength == 0 ? 0 : Option(macLength)) + Option(1) + Option(0);
+        return 8 + body + 4;
     }
 
     /// <summary>
@@ -105,32 +115,64 @@ internal sealed class PcapngWriter : IDisposable
         WritePacketLocked(interfaceId, clock(), frame, inbound);
     }
 
-    private void WritePacketLocked(uint interfaceId, ulong timeNs, ReadOnlySpan<byte> frame, bool? inbound)
+    /// <summary>
+    /// An Enhanced Packet Block written in three pieces (header, the frame
+    /// itself, padding and options and the trailing length) so the frame is
+    /// copied once, into the stream's buffer.
+    /// </summary>
+    private int WritePacketLocked(uint interfaceId, ulong timeNs, ReadOnlySpan<byte> frame, bool? inbound)
     {
-        var block = new BlockBuilder(_block);
-        block.U32(interfaceId);
-        block.U32((uint)(timeNs >> 32));
-        block.U32((uint)timeNs);
-        block.U32((uint)frame.Length);
-        block.U32((uint)frame.Length);
-        block.Bytes(frame);
+        int padded = (frame.Length + 3) & ~3;
+        int options = (inbound is null ? 0 : 8) + 4;
+        int total = 8 + 20 + padded + options + 4;
+        Span<byte> head = stackalloc byte[28];
+        BinaryPrimitives.WriteUInt32LittleEndian(head, EnhancedPacketBlock);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)total);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[8..], interfaceId);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[12..], (uint)(timeNs >> 32));
+        BinaryPrimitives.WriteUInt32LittleEndian(head[16..], (uint)timeNs);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[20..], (uint)frame.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[24..], (uint)frame.Length);
+        _stream.Write(head);
+        _stream.Write(frame);
+
+        Span<byte> tail = stackalloc byte[3 + 8 + 4 + 4];
+        tail.Clear();
+        int at = padded - frame.Length;
         if (inbound is { } isInbound)
         {
-            Span<byte> flags = stackalloc byte[4];
-            // epb_flags bits 0-1: 01 inbound, 10 outbound.
-            BinaryPrimitives.WriteUInt32LittleEndian(flags, isInbound ? 1u : 2u);
-            block.Option(EpbFlags, flags);
+            // epb_flags (4 bytes) bits 0-1: 01 inbound, 10 outbound.
+            BinaryPrimitives.WriteUInt16LittleEndian(tail[at..], EpbFlags);
+            BinaryPrimitives.WriteUInt16LittleEndian(tail[(at + 2)..], 4);
+            BinaryPrimitives.WriteUInt32LittleEndian(tail[(at + 4)..], isInbound ? 1u : 2u);
+            at += 8;
         }
 
-        block.Option(OptEndOfOpt, []);
-        WriteBlock(EnhancedPacketBlock, block.Length);
+        // opt_endofopt (code 0, length 0) is already zero; then the block's length again.
+        at += 4;
+        BinaryPrimitives.WriteUInt32LittleEndian(tail[at..], (uint)total);
+        _stream.Write(tail[..(at + 4)]);
+        return total;
+    }
+
+    /// <summary>Pushes what the stream buffered to the file.</summary>
+    public void Flush()
+    {
+        using Lock.Scope scope = _lock.EnterScope();
+        _stream.Flush();
     }
 
     public void Dispose()
     {
         using Lock.Scope scope = _lock.EnterScope();
-        _stream.Flush();
-        _stream.Dispose();
+        try
+        {
+            _stream.Flush();
+        }
+        finally
+        {
+            _stream.Dispose();
+        }
     }
 
     /// <summary>Frames the body built at offset 8 with type and total length before and after it.</summary>

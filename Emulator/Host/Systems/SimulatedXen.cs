@@ -43,16 +43,21 @@ internal sealed class SimulatedXen : IDisposable
     /// <summary>What dom0 holds for itself once booted (its timer's VIRQ port): not a guest's leftovers.</summary>
     private readonly HashSet<string> _dom0Baseline;
 
+    /// <summary><see cref="Machine"/>, null until made: the capture writer's log may be called from its thread before then.</summary>
+    private readonly Machine? _machine;
+
     public SimulatedXen(ScenarioOptions options, string scenario, XvifOptions? xvif = null)
     {
         Options = options;
         IScheduler scheduler = options.CreateScheduler();
         if (options.CaptureDirectory is { } root)
         {
-            Captures = new CaptureSession(Path.Combine(root, scenario), () => scheduler.NowNs, SectionComments(options, scenario));
+            // The writer thread's failure goes to dom0's console too (Machine exists by the time a frame does).
+            Captures = new CaptureSession(Path.Combine(root, scenario), () => scheduler.NowNs, SectionComments(options, scenario),
+                line => _machine?.Console.Write(_machine.Dom0, $"capture: {line}"));
         }
 
-        Machine = new Machine(scheduler, new MachineOptions
+        Machine = _machine = new Machine(scheduler, new MachineOptions
         {
             Dom0 = new DomainConfig("Domain-0") { RamPages = Dom0RamPages },
             Trace = options.Trace ? Captures?.Trace : null,
@@ -168,17 +173,12 @@ internal sealed class SimulatedXen : IDisposable
 
     /// <summary>
     /// Stops the run, on the host's thread, once an interface's capture file
-    /// could not be created (the tap that found it runs on a vCPU, where a
-    /// throw would crash that domain instead): every frame is captured, or
+    /// could not be created or the capture writer could not write (the tap
+    /// that found it runs on a vCPU and the writer on its own thread, where a
+    /// throw would crash that domain or be lost): every frame is captured, or
     /// the run does not go on.
     /// </summary>
-    public void ThrowIfCaptureFailed()
-    {
-        if (Captures?.Failure is { } failure)
-        {
-            throw failure;
-        }
-    }
+    public void ThrowIfCaptureFailed() => Captures?.ThrowIfFailed();
 
     /// <summary>
     /// xl destroy of every guest, then waits for dom0 to let go of them
@@ -252,12 +252,19 @@ internal sealed class SimulatedXen : IDisposable
         InterfaceSummary.Write(output, Interfaces(), (domain, iface) => Captures is null ? null : $"{domain}.{iface}.pcap");
     }
 
+    /// <summary>Closes the captures (throwing a write failure no step has thrown yet), then everything else whatever happened.</summary>
     public void Dispose()
     {
-        Captures?.Dispose();
-        Faults?.Dispose();
-        Store.Dispose();
-        Machine.Dispose();
+        try
+        {
+            Captures?.Dispose();
+        }
+        finally
+        {
+            Faults?.Dispose();
+            Store.Dispose();
+            Machine.Dispose();
+        }
     }
 
     /// <summary>The backend chosen for a vif dom0's bus found: backend/vif/&lt;domid&gt;/&lt;handle&gt; of a guest started here.</summary>

@@ -25,7 +25,7 @@ internal static class GuestPlanner
     /// address its vif 0 asked for or the next free one from .2; every
     /// problem is added to <paramref name="errors"/>.
     /// </summary>
-    public static List<PlannedGuest> Plan(IReadOnlyList<(string File, XlConfigResult Parsed)> loaded, List<XlConfigDiagnostic> errors)
+    internal static List<PlannedGuest> Plan(IReadOnlyList<(string File, XlConfigResult Parsed)> loaded, List<XlConfigDiagnostic> errors)
     {
         ArgumentNullException.ThrowIfNull(loaded);
         ArgumentNullException.ThrowIfNull(errors);

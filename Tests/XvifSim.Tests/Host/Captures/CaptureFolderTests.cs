@@ -126,7 +126,7 @@ public class CaptureFolderTests
 
         var a = new NetworkInterface("xennet0", new MacAddress(0x0016_3E00_0001), new NullDriver()) { IsUp = true, IsRunning = true };
         Assert.DoesNotThrow(() => session.Attach("guest1", a, "xennet0 of guest1"));
-        Assert.That(session.Failure?.Path, Is.EqualTo(Path.Combine(folder, "guest1.xennet0.pcap")));
+        Assert.That((session.Failure as CaptureFileException)?.Path, Is.EqualTo(Path.Combine(folder, "guest1.xennet0.pcap")));
         Chattr("-i", folder);
     }
 

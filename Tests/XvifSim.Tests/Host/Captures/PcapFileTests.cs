@@ -3,8 +3,8 @@ using XvifSim.Host.Captures;
 
 namespace XvifSim.Tests.Host.Captures;
 
-/// <summary>The classic pcap file libpcap writes for one interface (pcap-savefile(5)), byte for byte, and its cost per frame.</summary>
-public class PcapFileTapTests
+/// <summary>The classic pcap file of one interface as libpcap writes it (pcap-savefile(5)), byte for byte, and its cost per frame.</summary>
+public class PcapFileTests
 {
     private string _path = "";
 
@@ -17,13 +17,10 @@ public class PcapFileTapTests
     [Test]
     public void TheFileHeaderAndEachRecordAreLaidOutAsTheSavefileFormatSays()
     {
-        ulong now = 0;
-        using (var tap = new PcapFileTap(_path, () => now))
+        using (var tap = new PcapFile(_path))
         {
-            now = 1_700_000_000_123_456_789;
-            tap.Write([1, 2, 3]);
-            now = 5;
-            tap.Write(Enumerable.Repeat((byte)0xAB, 60).ToArray());
+            tap.Write(1_700_000_000_123_456_789, [1, 2, 3]);
+            tap.Write(5, Enumerable.Repeat((byte)0xAB, 60).ToArray());
             Assert.That(tap.Frames, Is.EqualTo(2));
         }
 
@@ -53,13 +50,13 @@ public class PcapFileTapTests
     [Test]
     public void WritingAFrameAllocatesNothing()
     {
-        using var tap = new PcapFileTap(_path, () => 42);
+        using var tap = new PcapFile(_path);
         byte[] frame = new byte[1514];
         void Write()
         {
             for (int i = 0; i < 100; i++)
             {
-                tap.Write(frame);
+                tap.Write(42, frame);
             }
         }
 
@@ -71,7 +68,6 @@ public class PcapFileTapTests
     public void AFileThatCannotBeCreatedSaysWhichAndWhy()
     {
         string missing = Path.Combine(Path.GetDirectoryName(_path)!, "no-such-dir", "x.pcap");
-        Assert.That(() => new PcapFileTap(missing, () => 0), Throws.TypeOf<IOException>()
-            .With.Message.StartsWith($"libpcap could not open {missing}: ").And.Message.Contains("No such file or directory"));
+        Assert.That(() => new PcapFile(missing), Throws.TypeOf<DirectoryNotFoundException>().With.Message.Contains(missing));
     }
 }
