@@ -12,7 +12,8 @@ internal sealed record ScenarioOptions(int Seed = 1, bool Threaded = false)
     /// <summary>
     /// How long the traffic phase runs, in scheduler seconds; null leaves it to
     /// the scenario. Only scenarios whose traffic is a steady rate can stretch
-    /// it: ping honours it; the others ignore it.
+    /// it (<see cref="IScenario.TakesDuration"/>: ping); the command line
+    /// refuses it for the others.
     /// </summary>
     public TimeSpan? Duration { get; init; }
 
