@@ -89,9 +89,9 @@ public static class XvifSimCommand
         var list = new Command("list", "List the scenarios, one line each.");
         list.SetAction(_ =>
         {
-            foreach (Scenarios.IScenario scenario in Scenarios.ScenarioCatalog.All)
+            foreach (Host.Scenarios.IScenario scenario in Host.Scenarios.ScenarioCatalog.All)
             {
-                string mark = scenario == Scenarios.ScenarioCatalog.Default ? " (default)" : "";
+                string mark = scenario == Host.Scenarios.ScenarioCatalog.Default ? " (default)" : "";
                 Console.WriteLine($"{scenario.Name,-16} {scenario.Purpose}{mark}");
             }
 

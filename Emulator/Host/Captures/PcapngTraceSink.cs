@@ -11,7 +11,7 @@ namespace XvifSim.Host.Captures;
 /// under its lock, so they interleave with the frames in time order.
 /// tools/wireshark/xvifsim.lua decodes them; docs/trace-format.md lays them out.
 /// </summary>
-public sealed class PcapngTraceSink(PcapngWriter writer, Func<ulong> clock) : ITraceSink
+internal sealed class PcapngTraceSink(PcapngWriter writer, Func<ulong> clock) : ITraceSink
 {
     /// <summary>LINKTYPE_USER0: every trace interface uses it; the record's own type byte says what it is.</summary>
     public const ushort LinkTypeUser0 = 147;

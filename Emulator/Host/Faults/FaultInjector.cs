@@ -72,7 +72,7 @@ public sealed partial class FaultInjector : IFaultHooks, IDisposable
     }
 
     /// <summary>The toolstack's hotplug script with the plan's hotplug faults around it (itself if the plan has none).</summary>
-    public IHotplugScript Wrap(IHotplugScript script)
+    internal IHotplugScript Wrap(IHotplugScript script)
     {
         ArgumentNullException.ThrowIfNull(script);
         return _specs.Any(s => s.Kind is FaultKind.HotplugFail or FaultKind.HotplugLate)

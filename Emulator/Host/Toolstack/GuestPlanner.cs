@@ -12,7 +12,7 @@ namespace XvifSim.Host.Toolstack;
 /// on bridge0's subnet that nobody else holds. Each problem is a
 /// <c>file:line</c> diagnostic, so nothing need start to find it.
 /// </summary>
-public static class GuestPlanner
+internal static class GuestPlanner
 {
     /// <summary>bridge0's prefix length.</summary>
     public const int PrefixLength = 24;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using XvifSim.Host.Cli;
+using XvifSim.Cli;
 using XvifSim.Host.Scenarios;
 
 namespace XvifSim.Tests.Host;
