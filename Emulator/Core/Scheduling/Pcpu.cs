@@ -26,7 +26,7 @@ internal sealed class Pcpu
     // A plain object rather than System.Threading.Lock: the worker sleeps
     // with Monitor.Wait, which Lock does not offer.
     private readonly object _gate = new();
-    private int _state = Running;
+    private int _state = Spinning;
 
     public Pcpu(ThreadedScheduler scheduler, int index)
     {

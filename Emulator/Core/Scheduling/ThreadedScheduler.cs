@@ -181,11 +181,20 @@ public sealed class ThreadedScheduler : IScheduler
         }
     }
 
-    /// <summary>Puts a vCPU whose batch ran out (token still held) at the back of <paramref name="pcpu"/>'s queue, and lets an idle pCPU take it if one sleeps.</summary>
+    /// <summary>
+    /// Puts a vCPU whose batch ran out (token still held) at the back of
+    /// <paramref name="pcpu"/>'s queue. Only if others wait there too is a
+    /// sleeping pCPU woken to share them: a lone busy vCPU simply runs again
+    /// here, rather than bouncing between two pCPUs at a wake-up each turn.
+    /// </summary>
     internal void Requeue(ThreadedVcpu vcpu, Pcpu pcpu)
     {
+        bool othersWait = !pcpu.RunQueue.IsEmpty;
         pcpu.RunQueue.Enqueue(vcpu);
-        WakeSleeper();
+        if (othersWait)
+        {
+            WakeSleeper();
+        }
     }
 
     /// <summary>Wakes one sleeping pCPU, if any sleeps.</summary>

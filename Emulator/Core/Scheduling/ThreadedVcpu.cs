@@ -133,6 +133,7 @@ internal sealed class ThreadedVcpu : IVcpuContext
 
             _shutdown = true;
             _timerCallback = null;
+            _scheduler.Timers.Forget(this);
         }
 
         // Posts that raced past the check are dropped by the turn, which runs nothing once shut down.

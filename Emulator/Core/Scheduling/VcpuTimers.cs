@@ -11,7 +11,8 @@ namespace XvifSim.Emulator.Scheduling;
 /// later deadline; arming an earlier one pushes a new entry and the old one
 /// becomes stale (its deadline no longer matches
 /// <see cref="ThreadedVcpu.QueuedTimerNs"/>) and is dropped when it surfaces.
-/// A cancelled or shut-down vCPU's entry likewise finds nothing armed.
+/// A cancelled vCPU's entry likewise finds nothing armed; a shut-down
+/// vCPU's entries are removed at once.
 /// </para>
 /// </summary>
 internal sealed class VcpuTimers
@@ -42,6 +43,17 @@ internal sealed class VcpuTimers
 
         Volatile.Write(ref _earliestNs, deadlineNs);
         return true;
+    }
+
+    /// <summary>Drops <paramref name="vcpu"/>'s entries, so that a shut-down vCPU with a far deadline is not held until then. Lock held; rare (domain destruction), so a linear search is fine.</summary>
+    public void Forget(ThreadedVcpu vcpu)
+    {
+        while (_heap.Remove(vcpu, out _, out _))
+        {
+        }
+
+        vcpu.QueuedTimerNs = ulong.MaxValue;
+        Volatile.Write(ref _earliestNs, _heap.TryPeek(out _, out ulong next) ? next : ulong.MaxValue);
     }
 
     /// <summary>Wakes every vCPU whose timer is due at <paramref name="nowNs"/>; the vCPU then runs the callback itself.</summary>

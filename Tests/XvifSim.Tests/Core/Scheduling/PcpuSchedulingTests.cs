@@ -263,6 +263,18 @@ public sealed class PcpuSchedulingTests
     }
 
     [Test]
+    public void A_shut_down_vcpu_with_a_far_timer_is_not_kept_alive_by_the_scheduler()
+    {
+        using var scheduler = new ThreadedScheduler(2);
+        WeakReference gone = CreateArmedAndShutDown(scheduler);
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.That(gone.IsAlive, Is.False, "a domain destroyed with its timer armed for the far future must not be held until then");
+    }
+
+    [Test]
     public void Posting_and_running_allocate_nothing_per_item()
     {
         // One pCPU, so that the marks at either end of the run are read on the thread that ran it all.
@@ -298,6 +310,16 @@ public sealed class PcpuSchedulingTests
                 Thread.Yield();
             }
         }
+    }
+
+    /// <summary>Apart, and never inlined, so that no local of the test keeps the vCPU reachable.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference CreateArmedAndShutDown(ThreadedScheduler scheduler)
+    {
+        IVcpuContext vcpu = scheduler.CreateVcpu(new DomId(1), _ => { });
+        vcpu.SetTimer(ulong.MaxValue - 1, () => { });
+        vcpu.Shutdown();
+        return new WeakReference(vcpu);
     }
 
     /// <summary>A guest that is never idle: it keeps reposting itself until shut down.</summary>
