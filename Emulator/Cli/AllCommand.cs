@@ -7,7 +7,7 @@ using XvifSim.Host.Scenarios;
 namespace XvifSim.Cli;
 
 /// <summary>
-/// `xvifsim all [--seed N] [--threaded] [--out DIR]`: every scenario, each
+/// `xvifsim all [--seed N] [--threaded] [--out DIR] [--pcpus N]`: every scenario, each
 /// ending in its PASS or FAIL line, then a table of scenario, result, time
 /// and frames captured; exit 1 if any failed.
 /// </summary>
@@ -15,17 +15,18 @@ internal static class AllCommand
 {
     public static Command Create(Option<int> seed, Option<bool> threaded, Option<string> output, Option<bool> noTrace)
     {
-        var all = new Command("all", "Run every scenario; fails if any fails.") { seed, threaded, output, noTrace };
+        var all = new Command("all", "Run every scenario; fails if any fails.") { seed, threaded, output, noTrace, XvifSimCommand.Pcpus };
         all.SetAction(result =>
         {
             XvifSimCommand.NoteSeedIgnored(all, result);
+            XvifSimCommand.NotePcpusIgnored(all, result, result.GetValue(threaded));
             string root = result.GetValue(output)!;
             if (XvifSimCommand.PrepareCaptures(all, root, ScenarioCatalog.All.Select(s => s.Name)) is int bad)
             {
                 return bad;
             }
 
-            var options = new ScenarioOptions(result.GetValue(seed), result.GetValue(threaded)) { CaptureDirectory = root, Trace = !result.GetValue(noTrace) };
+            var options = new ScenarioOptions(result.GetValue(seed), result.GetValue(threaded)) { CaptureDirectory = root, Trace = !result.GetValue(noTrace), Pcpus = result.GetValue(XvifSimCommand.Pcpus) };
             var rows = new List<(string Name, bool Passed, TimeSpan Time, long Frames)>();
             TerminalProgress.Run("all", ScenarioCatalog.All.Count, progress =>
             {

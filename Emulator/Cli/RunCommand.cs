@@ -43,7 +43,7 @@ internal static class RunCommand
             Description = "replay only: the Ethernet pcap file to send from guest1 (default: a generated ARP, ping and UDP echo).",
             HelpName = "FILE",
         };
-        var run = new Command("run", "Run one scenario and check its expectation.") { scenarioName, seed, threaded, output, duration, input, noTrace, FaultOption.Option };
+        var run = new Command("run", "Run one scenario and check its expectation.") { scenarioName, seed, threaded, output, duration, input, noTrace, FaultOption.Option, XvifSimCommand.Pcpus };
         run.SetAction(result =>
         {
             string name = result.GetValue(scenarioName) ?? ScenarioCatalog.Default.Name;
@@ -75,6 +75,7 @@ internal static class RunCommand
             }
 
             XvifSimCommand.NoteSeedIgnored(run, result);
+            XvifSimCommand.NotePcpusIgnored(run, result, result.GetValue(threaded));
             string root = result.GetValue(output)!;
             if ((FaultOption.Check(run, result, out FaultPlan? faults) ?? XvifSimCommand.PrepareCaptures(run, root, [scenario.Name])) is int bad)
             {
@@ -86,6 +87,7 @@ internal static class RunCommand
                 CaptureDirectory = root,
                 Faults = faults,
                 Trace = !result.GetValue(noTrace),
+                Pcpus = result.GetValue(XvifSimCommand.Pcpus),
                 Duration = result.GetValue(duration) is double seconds ? TimeSpan.FromSeconds(seconds) : null,
             };
             return TerminalProgress.Run($"run {scenario.Name}", 1, progress =>

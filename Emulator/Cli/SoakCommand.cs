@@ -4,7 +4,7 @@ using XvifSim.Host.Soak;
 namespace XvifSim.Cli;
 
 /// <summary>
-/// `xvifsim soak [--guests N] [--seconds S] [--deterministic] [--seed N]`:
+/// `xvifsim soak [--guests N] [--seconds S] [--deterministic] [--seed N] [--pcpus N]`:
 /// N guests with mixed UDP traffic and random network-attach, network-detach
 /// and suspend/resume for S seconds; prints frames, drops by reason and what
 /// is left held; exit 1 if anything is held or the counters do not reconcile.
@@ -16,7 +16,7 @@ internal static class SoakCommand
         var guests = new Option<int>("--guests") { Description = "Guests on bridge0 (1 to 200).", HelpName = "N", DefaultValueFactory = _ => 64 };
         var seconds = new Option<double>("--seconds") { Description = "Seconds of traffic and random events (scheduler time).", HelpName = "S", DefaultValueFactory = _ => 60 };
         var deterministic = new Option<bool>("--deterministic") { Description = "Use the deterministic scheduler (default: threaded)." };
-        var command = new Command("soak", "Soak: many guests, mixed traffic, random attach/detach/suspend; nothing may be left held.") { guests, seconds, deterministic, seed };
+        var command = new Command("soak", "Soak: many guests, mixed traffic, random attach/detach/suspend; nothing may be left held.") { guests, seconds, deterministic, seed, XvifSimCommand.Pcpus };
         command.SetAction(result =>
         {
             int n = result.GetValue(guests);
@@ -26,11 +26,13 @@ internal static class SoakCommand
                 return CliUsage.Fail(command, "--guests must be 1 to 200 and --seconds above 0 and at most 86400");
             }
 
+            XvifSimCommand.NotePcpusIgnored(command, result, !result.GetValue(deterministic));
+
             // The soak narrates only its events, so a long one is quiet: the display, or a status line every few seconds, shows it runs.
             return TerminalProgress.Run("soak", 1, progress =>
             {
                 progress.Begin($"{n} guests, {s} s");
-                SoakReport report = SoakRun.Run(new SoakOptions(n, s, !result.GetValue(deterministic), result.GetValue(seed)), progress.Output);
+                SoakReport report = SoakRun.Run(new SoakOptions(n, s, !result.GetValue(deterministic), result.GetValue(seed), result.GetValue(XvifSimCommand.Pcpus)), progress.Output);
                 report.Write(progress.Output);
                 progress.End();
                 return report.Passed ? 0 : XvifSimCommand.CheckFailed;

@@ -39,11 +39,12 @@ internal static class UpCommand
         traffic.AcceptOnlyFromAmong(UpSession.Ping, UpSession.Udp, UpSession.None);
         var up = new Command("up", "Boot dom0 with bridge0 and the guests of the given xl.cfg files, run traffic between them, report.")
         {
-            files, traffic, seed, threaded, output, noTrace, FaultOption.Option,
+            files, traffic, seed, threaded, output, noTrace, FaultOption.Option, XvifSimCommand.Pcpus,
         };
         up.SetAction(result =>
         {
             XvifSimCommand.NoteSeedIgnored(up, result);
+            XvifSimCommand.NotePcpusIgnored(up, result, result.GetValue(threaded));
 
             // One source for the MACs libxl makes up, so a seed gives the same guests every run.
             var random = new Random(result.GetValue(seed));
@@ -81,7 +82,7 @@ internal static class UpCommand
                 return bad;
             }
 
-            var options = new ScenarioOptions(result.GetValue(seed), result.GetValue(threaded)) { CaptureDirectory = root, Faults = faults, Trace = !result.GetValue(noTrace) };
+            var options = new ScenarioOptions(result.GetValue(seed), result.GetValue(threaded)) { CaptureDirectory = root, Faults = faults, Trace = !result.GetValue(noTrace), Pcpus = result.GetValue(XvifSimCommand.Pcpus) };
             return UpSession.Run(guests, result.GetValue(traffic)!, options);
         });
         return up;

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.Globalization;
 using System.Text.RegularExpressions;
+using XvifSim.Emulator.Scheduling;
 using XvifSim.Host.Captures;
 using XvifSim.Host.Scenarios;
 
@@ -135,6 +137,15 @@ public static class XvifSimCommand
         }
     }
 
+    /// <summary>Says, on stderr, that --pcpus was given but the deterministic scheduler runs everything on one thread.</summary>
+    internal static void NotePcpusIgnored(Command command, ParseResult result, bool threaded)
+    {
+        if (!threaded && result.GetValue(Pcpus) is not null)
+        {
+            Console.Error.WriteLine($"{CliUsage.Prefix(command)}: note: --pcpus applies only to the threaded scheduler (the deterministic one runs every vCPU on one thread)");
+        }
+    }
+
     /// <summary>--seed, shared by `run`, `all`, `up` and `soak`.</summary>
     internal static readonly Option<int> Seed = new("--seed")
     {
@@ -146,7 +157,27 @@ public static class XvifSimCommand
     /// <summary>--threaded, shared by `run`, `all` and `up`.</summary>
     internal static readonly Option<bool> Threaded = new("--threaded")
     {
-        Description = "Run the vCPUs on worker threads in real time instead (no seed applies).",
+        Description = "Run the vCPUs on a pool of pCPU worker threads (see --pcpus) in real time instead (no seed applies).",
+    };
+
+    /// <summary>--pcpus, shared by `run`, `all`, `up` and `soak`: the threaded scheduler's worker threads.</summary>
+    internal static readonly Option<int?> Pcpus = new("--pcpus")
+    {
+        Description = $"pCPUs (worker threads) that run the vCPUs with --threaded, 1 to {ThreadedScheduler.MaxPcpus} (default: one per core).",
+        HelpName = "N",
+
+        // Parsed here so that a value out of range is a parse error with the usage line, like any other bad value.
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int pcpus) || pcpus is < 1 or > ThreadedScheduler.MaxPcpus)
+            {
+                result.AddError($"--pcpus must be a whole number from 1 to {ThreadedScheduler.MaxPcpus}, not '{text}'");
+                return null;
+            }
+
+            return pcpus;
+        },
     };
 
     /// <summary>--no-trace, shared by `run`, `all` and `up`.</summary>

@@ -5,8 +5,8 @@ namespace XvifSim.Emulator.Scheduling;
 /// <summary>
 /// Runs every domain's vCPU. Two implementations behave the same to a guest:
 /// <see cref="DeterministicScheduler"/> (one thread, virtual clock, a seed
-/// that fixes the interleaving) and <see cref="ThreadedScheduler"/> (a thread
-/// per vCPU, real time).
+/// that fixes the interleaving) and <see cref="ThreadedScheduler"/> (a pool
+/// of pCPU threads that run the vCPUs, real time).
 /// </summary>
 public interface IScheduler : IDisposable
 {

@@ -4,14 +4,23 @@ using XvifSim.Public;
 namespace XvifSim.Emulator.Scheduling;
 
 /// <summary>
-/// Gives each vCPU its own thread and runs on real time (nanoseconds since
-/// construction), for throughput and race testing (docs/design.md, "Execution model"). vCPUs run as
-/// soon as work is posted, not only inside <see cref="RunUntil"/> or
-/// <see cref="RunFor"/>: those merely let the host wait while they run.
+/// Runs vCPUs on a fixed pool of pCPU worker threads in real time
+/// (nanoseconds since construction), for throughput and race testing
+/// (docs/design.md, "Execution model"), as Xen's credit2 scheduler runs many
+/// vCPUs on few physical CPUs: a vCPU that gets work while idle is put on a
+/// pCPU's run queue (no thread is woken per event unless a pCPU sleeps), an
+/// idle pCPU steals from the others' queues, a vCPU runs on one pCPU at a
+/// time and for a bounded batch of items per turn, then goes to the back of
+/// the queue if it has more. vCPUs run as soon as work is posted, not only
+/// inside <see cref="RunUntil"/> or <see cref="RunFor"/>: those merely let
+/// the host wait while they run.
 /// </summary>
 public sealed class ThreadedScheduler : IScheduler
 {
-    /// <summary>How long <see cref="Dispose"/> waits in total for vCPU threads to end. A thread stuck in guest work is abandoned: it is a background thread, so it cannot hold the process open.</summary>
+    /// <summary>The most pCPUs a scheduler takes: far more threads than any machine this runs on has cores would only add switching.</summary>
+    public const int MaxPcpus = 256;
+
+    /// <summary>How long <see cref="Dispose"/> waits in total for the pCPU threads to end. A thread stuck in guest work is abandoned: it is a background thread, so it cannot hold the process open.</summary>
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(5);
 
     // Spins before RunUntil falls back to 1 ms sleeps: a condition that is met
@@ -21,27 +30,62 @@ public sealed class ThreadedScheduler : IScheduler
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly Lock _lock = new();
     private readonly List<ThreadedVcpu> _vcpus = [];
+    private readonly Pcpu[] _pcpus;
+    private int _nextHome;
+    private int _sleepers;
+    private volatile bool _stopping;
     private bool _disposed;
+
+    /// <summary>A scheduler with one pCPU per core (<see cref="Environment.ProcessorCount"/>).</summary>
+    public ThreadedScheduler()
+        : this(Environment.ProcessorCount)
+    {
+    }
+
+    /// <summary>A scheduler whose vCPUs share <paramref name="pcpus"/> worker threads.</summary>
+    /// <param name="pcpus">pCPUs (worker threads), 1 to <see cref="MaxPcpus"/>.</param>
+    public ThreadedScheduler(int pcpus)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pcpus, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pcpus, MaxPcpus);
+        _pcpus = new Pcpu[pcpus];
+        for (int i = 0; i < pcpus; i++)
+        {
+            _pcpus[i] = new Pcpu(this, i);
+        }
+
+        foreach (Pcpu pcpu in _pcpus)
+        {
+            pcpu.Start();
+        }
+    }
+
+    /// <summary>How many pCPUs (worker threads) run the vCPUs.</summary>
+    public int Pcpus => _pcpus.Length;
 
     /// <inheritdoc/>
     public ulong NowNs => SchedulerTime.TimestampToNs(Stopwatch.GetTimestamp() - _startTimestamp);
+
+    /// <summary>The armed timers of every vCPU.</summary>
+    internal VcpuTimers Timers { get; } = new();
+
+    /// <summary>True once Dispose began: the workers end.</summary>
+    internal bool Stopping => _stopping;
 
     /// <inheritdoc/>
     public IVcpuContext CreateVcpu(DomId domain, Action<Exception> onFault)
     {
         ArgumentNullException.ThrowIfNull(onFault);
-        var vcpu = new ThreadedVcpu(domain, this, onFault);
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+
+            // Spread new vCPUs over the pCPUs; after its first turn a vCPU's home is where it last ran.
+            var vcpu = new ThreadedVcpu(domain, this, _pcpus[_nextHome], onFault);
+            _nextHome = (_nextHome + 1) % _pcpus.Length;
             _vcpus.Add(vcpu);
-
-            // Started under the lock so that Dispose never sees, and tries to
-            // join, a thread that has not been started yet.
-            vcpu.Start();
+            return vcpu;
         }
-
-        return vcpu;
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="limit"/> of real time has passed.</summary>
@@ -80,7 +124,7 @@ public sealed class ThreadedScheduler : IScheduler
         Thread.Sleep(span);
     }
 
-    /// <summary>Shuts every vCPU down and joins their threads, except the calling one if Dispose runs on a vCPU.</summary>
+    /// <summary>Shuts every vCPU down, stops the pCPUs and joins their threads, except the calling one if Dispose runs on a vCPU.</summary>
     public void Dispose()
     {
         ThreadedVcpu[] vcpus;
@@ -95,18 +139,24 @@ public sealed class ThreadedScheduler : IScheduler
             vcpu.Shutdown();
         }
 
-        var waited = Stopwatch.StartNew();
-        foreach (ThreadedVcpu vcpu in vcpus)
+        _stopping = true;
+        foreach (Pcpu pcpu in _pcpus)
         {
-            if (vcpu.Thread != Thread.CurrentThread)
+            pcpu.WakeIfSleeping();
+        }
+
+        var waited = Stopwatch.StartNew();
+        foreach (Pcpu pcpu in _pcpus)
+        {
+            if (pcpu.Thread != Thread.CurrentThread)
             {
                 TimeSpan left = JoinTimeout - waited.Elapsed;
-                vcpu.Thread.Join(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+                pcpu.Thread.Join(left > TimeSpan.Zero ? left : TimeSpan.Zero);
             }
         }
     }
 
-    /// <summary>Drops a shut-down vCPU so that Dispose does not wait for it again.</summary>
+    /// <summary>Drops a shut-down vCPU so that Dispose does not shut it down again.</summary>
     internal void Forget(ThreadedVcpu vcpu)
     {
         lock (_lock)
@@ -116,15 +166,100 @@ public sealed class ThreadedScheduler : IScheduler
     }
 
     /// <summary>
-    /// Waiting on a vCPU's own thread would stall that vCPU for the whole wait
-    /// (its queue cannot advance), so it is host misuse.
+    /// Puts a woken vCPU (its token just taken) on its home pCPU's run queue
+    /// and tickles a pCPU to run it: the home if it sleeps; else, if the home
+    /// is busy with another vCPU, a sleeping pCPU, which will steal it. A
+    /// spinning home takes it without a wake-up.
+    /// </summary>
+    internal void Enqueue(ThreadedVcpu vcpu)
+    {
+        Pcpu home = vcpu.Home;
+        home.RunQueue.Enqueue(vcpu);
+        if (!home.WakeIfSleeping() && home.IsBusy)
+        {
+            WakeSleeper();
+        }
+    }
+
+    /// <summary>
+    /// Puts a vCPU whose batch ran out (token still held) at the back of
+    /// <paramref name="pcpu"/>'s queue. Only if others wait there too is a
+    /// sleeping pCPU woken to share them: a lone busy vCPU simply runs again
+    /// here, rather than bouncing between two pCPUs at a wake-up each turn.
+    /// </summary>
+    internal void Requeue(ThreadedVcpu vcpu, Pcpu pcpu)
+    {
+        bool othersWait = !pcpu.RunQueue.IsEmpty;
+        pcpu.RunQueue.Enqueue(vcpu);
+        if (othersWait)
+        {
+            WakeSleeper();
+        }
+    }
+
+    /// <summary>Wakes one sleeping pCPU, if any sleeps.</summary>
+    internal void WakeSleeper()
+    {
+        if (Volatile.Read(ref _sleepers) == 0)
+        {
+            return;
+        }
+
+        foreach (Pcpu pcpu in _pcpus)
+        {
+            if (pcpu.WakeIfSleeping())
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Counts pCPUs going to sleep (+1) and waking (-1).</summary>
+    internal void AddSleeper(int delta) => Interlocked.Add(ref _sleepers, delta);
+
+    /// <summary>The next vCPU for <paramref name="pcpu"/>: the head of its own run queue, else one stolen from another pCPU's, starting with the next one so that thieves spread out.</summary>
+    internal ThreadedVcpu? TakeRunnable(Pcpu pcpu)
+    {
+        if (pcpu.RunQueue.TryDequeue(out ThreadedVcpu? vcpu))
+        {
+            return vcpu;
+        }
+
+        for (int i = 1; i < _pcpus.Length; i++)
+        {
+            if (_pcpus[(pcpu.Index + i) % _pcpus.Length].RunQueue.TryDequeue(out vcpu))
+            {
+                return vcpu;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when any run queue holds a vCPU: a pCPU about to sleep would steal it instead.</summary>
+    internal bool AnyRunnable()
+    {
+        foreach (Pcpu pcpu in _pcpus)
+        {
+            if (!pcpu.RunQueue.IsEmpty)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Waiting on a pCPU's thread would stall it, and every vCPU queued
+    /// behind it, for the whole wait, so it is host misuse.
     /// </summary>
     private void EnsureHostThread()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
         if (ThreadedVcpu.Current?.Scheduler == this)
         {
-            throw new InvalidOperationException("RunUntil/RunFor called from a vCPU thread of the same scheduler");
+            throw new InvalidOperationException("RunUntil/RunFor called from a vCPU of the same scheduler");
         }
     }
 }

@@ -4,59 +4,75 @@ using XvifSim.Public;
 namespace XvifSim.Emulator.Scheduling;
 
 /// <summary>
-/// One vCPU of a <see cref="ThreadedScheduler"/>: a dedicated background thread
-/// that runs its FIFO of work one item at a time and fires its one timer when
-/// due. As in the deterministic scheduler, a due timer runs before queued work
-/// (a timer interrupt preempts a busy guest). The thread ends when the vCPU is
-/// shut down; nothing ever joins from the vCPU's own thread.
+/// One vCPU of a <see cref="ThreadedScheduler"/>: a FIFO of work and one
+/// timer, run by whichever pCPU takes it from a run queue. As in the
+/// deterministic scheduler, a due timer runs before queued work (a timer
+/// interrupt preempts a busy guest).
 /// <para>
 /// Posting is the data path (every event a ring notification raises), so it
-/// takes no lock: the FIFO is lock-free, and a poster wakes the thread
-/// (lock, Monitor.Pulse, a futex call) only if the thread has said it is
-/// going to sleep. An idle thread first spins briefly, yielding its core,
-/// since the next event of a stream usually comes within microseconds and a
-/// sleep and wake-up costs far more.
+/// takes no lock: the FIFO is lock-free, and only the post that finds the
+/// vCPU idle puts it on a run queue (Xen's vcpu_wake inserting a woken vCPU
+/// into a credit2 run queue, runq_insert). The <see cref="_scheduled"/>
+/// token, taken by that post and given back only when a turn ends with
+/// nothing left, is what keeps the vCPU on at most one run queue or pCPU at
+/// a time: it is never run on two pCPUs at once.
 /// </para>
 /// </summary>
 internal sealed class ThreadedVcpu : IVcpuContext
 {
+    /// <summary>
+    /// Items one turn may run before the vCPU goes to the back of the run
+    /// queue, so that a vCPU that always has work (a flood, a guest that
+    /// reposts itself) cannot starve the others on its pCPU: credit2's
+    /// time slice, counted in items because reading the clock per item would
+    /// cost more than most items.
+    /// </summary>
+    public const int BatchItems = 32;
+
     [ThreadStatic]
     private static ThreadedVcpu? t_current;
 
     private readonly ThreadedScheduler _scheduler;
     private readonly Action<Exception> _onFault;
-    private readonly Thread _thread;
-
-    // A plain object rather than System.Threading.Lock: the thread sleeps with
-    // Monitor.Wait, which Lock does not offer.
-    private readonly object _gate = new();
+    private readonly string _name;
     private readonly ConcurrentQueue<Action> _work = new();
 
-    /// <summary>1 while the thread is in, or about to enter, Monitor.Wait: a poster must pulse.</summary>
-    private int _sleeping;
+    /// <summary>1 from the post that queues the vCPU until a turn ends with no work and no due timer.</summary>
+    private int _scheduled;
+    private volatile bool _shutdown;
+    private volatile Pcpu _home;
+
+    // Guarded by the scheduler's timer lock (VcpuTimers.SyncRoot); read
+    // without it only as a hint, then confirmed under it.
     private Action? _timerCallback;
     private ulong _timerDeadlineNs;
-    private volatile bool _shutdown;
 
-    public ThreadedVcpu(DomId domain, ThreadedScheduler scheduler, Action<Exception> onFault)
+    public ThreadedVcpu(DomId domain, ThreadedScheduler scheduler, Pcpu home, Action<Exception> onFault)
     {
         _scheduler = scheduler;
         _onFault = onFault;
-        // Background so that a work item that never returns cannot keep the process alive at exit.
-        _thread = new Thread(Run) { IsBackground = true, Name = $"vcpu {domain}" };
+        _home = home;
+        _name = $"vcpu {domain}";
     }
 
-    /// <summary>The vCPU whose thread is the calling thread, or null on any other thread.</summary>
+    /// <summary>The vCPU whose work the calling thread is running now, or null outside a turn.</summary>
     public static ThreadedVcpu? Current => t_current;
 
     public ThreadedScheduler Scheduler => _scheduler;
 
-    public Thread Thread => _thread;
+    /// <summary>The pCPU whose run queue a wake-up puts the vCPU on: where it last ran (credit2 keeps a vCPU on its run queue's pCPUs for their caches).</summary>
+    public Pcpu Home => _home;
 
     public bool IsShutdown => _shutdown;
 
-    /// <summary>Starts the thread; kept out of the constructor so that the thread never sees a half-built vCPU.</summary>
-    public void Start() => _thread.Start();
+    /// <summary>The deadline of the timer heap's entry for this vCPU (ulong.MaxValue: none). Timer lock held.</summary>
+    public ulong QueuedTimerNs { get; set; } = ulong.MaxValue;
+
+    /// <summary>True when the timer is armed. Timer lock held.</summary>
+    public bool TimerArmed => _timerCallback is not null;
+
+    /// <summary>The armed timer's deadline. Timer lock held.</summary>
+    public ulong TimerDeadlineNs => _timerDeadlineNs;
 
     public void Post(Action work)
     {
@@ -70,23 +86,14 @@ internal sealed class ThreadedVcpu : IVcpuContext
         }
 
         _work.Enqueue(work);
-
-        // Interlocked read: a full fence between the enqueue and the check,
-        // paired with the one in Sleep, so either the thread sees the work
-        // or this sees it sleeping.
-        if (Interlocked.CompareExchange(ref _sleeping, 0, 0) != 0)
-        {
-            lock (_gate)
-            {
-                Monitor.Pulse(_gate);
-            }
-        }
+        Wake();
     }
 
     public void SetTimer(ulong deadlineNs, Action callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        lock (_gate)
+        bool earliest;
+        lock (_scheduler.Timers.SyncRoot)
         {
             if (_shutdown)
             {
@@ -95,24 +102,29 @@ internal sealed class ThreadedVcpu : IVcpuContext
 
             _timerDeadlineNs = deadlineNs;
             _timerCallback = callback;
+            earliest = _scheduler.Timers.Arm(this, deadlineNs);
+        }
 
-            // Wake the thread so that it recomputes how long to sleep.
-            Monitor.Pulse(_gate);
+        if (earliest)
+        {
+            // A sleeping pCPU sleeps until the earliest deadline it saw: let one recompute it.
+            _scheduler.WakeSleeper();
         }
     }
 
     public void CancelTimer()
     {
-        lock (_gate)
+        lock (_scheduler.Timers.SyncRoot)
         {
+            // The heap entry stays; when it comes due it finds nothing armed.
             _timerCallback = null;
         }
     }
 
-    /// <summary>Stops the vCPU without waiting for its thread, so that it is safe from the vCPU itself (Machine.Crash runs there).</summary>
+    /// <summary>Stops the vCPU without waiting for anything, so that it is safe from the vCPU itself (Machine.Crash runs there).</summary>
     public void Shutdown()
     {
-        lock (_gate)
+        lock (_scheduler.Timers.SyncRoot)
         {
             if (_shutdown)
             {
@@ -120,75 +132,93 @@ internal sealed class ThreadedVcpu : IVcpuContext
             }
 
             _shutdown = true;
-            _work.Clear();
             _timerCallback = null;
-            Monitor.Pulse(_gate);
+            _scheduler.Timers.Forget(this);
         }
 
+        // Posts that raced past the check are dropped by the turn, which runs nothing once shut down.
+        _work.Clear();
         _scheduler.Forget(this);
     }
 
-    public override string ToString() => _thread.Name!;
-
-    private void Run()
+    /// <summary>Takes the token and queues the vCPU if it is idle; a vCPU already queued or running will see the new work itself.</summary>
+    public void Wake()
     {
+        // CompareExchange, not a plain read first: its full fence orders the
+        // enqueue before the check, pairing with the exchange in RunTurn, so
+        // either the turn sees the work or this sees the token free.
+        if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        {
+            _scheduler.Enqueue(this);
+        }
+    }
+
+    /// <summary>
+    /// Runs up to <see cref="BatchItems"/> items on <paramref name="pcpu"/>.
+    /// True when the batch ran out with the token still held: the caller
+    /// queues the vCPU again. False when it went idle (token given back) or
+    /// was shut down (token kept, so that it is never queued again).
+    /// </summary>
+    public bool RunTurn(Pcpu pcpu)
+    {
+        _home = pcpu;
         t_current = this;
-        while (NextItem() is { } item)
+        try
         {
-            // Outside the gate: the item may post to this vCPU, and onFault
-            // (Machine.Crash) shuts it down.
-            try
+            for (int ran = 0; ran < BatchItems; ran++)
             {
-                item();
+                if (_shutdown)
+                {
+                    return false;
+                }
+
+                Action? item = TakeDueTimer();
+                if (item is null && !_work.TryDequeue(out item))
+                {
+                    // Give the token back, then look once more: a post that came
+                    // after the dequeue found nothing saw the token held and did
+                    // not queue the vCPU.
+                    Interlocked.Exchange(ref _scheduled, 0);
+                    if ((_work.IsEmpty && !TimerDue()) || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                // Outside any lock: the item may post to this vCPU, arm its
+                // timer, and onFault (Machine.Crash) shuts the vCPU down.
+                try
+                {
+                    item();
+                }
+                catch (Exception exception)
+                {
+                    _onFault(exception);
+                }
             }
-            catch (Exception exception)
-            {
-                _onFault(exception);
-            }
+
+            return !_shutdown;
+        }
+        finally
+        {
+            t_current = null;
         }
     }
 
-    /// <summary>Spins, yielding, this many rounds for new work before going to sleep.</summary>
-    private const int IdleSpins = 40;
+    public override string ToString() => _name;
 
-    /// <summary>Waits until a timer is due or work is queued and takes it; null once shut down.</summary>
-    private Action? NextItem()
-    {
-        var spinner = default(SpinWait);
-        while (!_shutdown)
-        {
-            if (TakeDueTimer() is { } callback)
-            {
-                return callback;
-            }
-
-            if (_work.TryDequeue(out Action? work))
-            {
-                return work;
-            }
-
-            if (spinner.Count < IdleSpins)
-            {
-                // -1: SpinWait yields the core but never sleeps; Sleep below is the only sleep.
-                spinner.SpinOnce(sleep1Threshold: -1);
-                continue;
-            }
-
-            Sleep();
-            spinner.Reset();
-        }
-
-        return null;
-    }
+    private bool TimerDue() => Volatile.Read(ref _timerCallback) is not null && Volatile.Read(ref _timerDeadlineNs) <= _scheduler.NowNs;
 
     private Action? TakeDueTimer()
     {
-        if (Volatile.Read(ref _timerCallback) is null || Volatile.Read(ref _timerDeadlineNs) > _scheduler.NowNs)
+        if (!TimerDue())
         {
             return null;
         }
 
-        lock (_gate)
+        lock (_scheduler.Timers.SyncRoot)
         {
             if (_timerCallback is { } callback && _timerDeadlineNs <= _scheduler.NowNs)
             {
@@ -198,39 +228,5 @@ internal sealed class ThreadedVcpu : IVcpuContext
 
             return null;
         }
-    }
-
-    /// <summary>Sleeps until work is posted, the timer is due or re-armed, or shutdown.</summary>
-    private void Sleep()
-    {
-        lock (_gate)
-        {
-            Interlocked.Exchange(ref _sleeping, 1);
-            if (_work.IsEmpty && !_shutdown)
-            {
-                if (_timerCallback is null)
-                {
-                    Monitor.Wait(_gate);
-                }
-                else
-                {
-                    ulong nowNs = _scheduler.NowNs;
-                    if (_timerDeadlineNs > nowNs)
-                    {
-                        Monitor.Wait(_gate, WaitMs(_timerDeadlineNs - nowNs));
-                    }
-                }
-            }
-
-            Volatile.Write(ref _sleeping, 0);
-        }
-    }
-
-    /// <summary>Rounds up so that the thread never wakes before the deadline only to sleep again for 0 ms in a spin.</summary>
-    private static int WaitMs(ulong remainingNs)
-    {
-        const ulong NsPerMs = 1_000_000;
-        ulong ms = (remainingNs + NsPerMs - 1) / NsPerMs;
-        return ms >= int.MaxValue ? int.MaxValue - 1 : (int)ms;
     }
 }

@@ -30,7 +30,10 @@ internal sealed record ScenarioOptions(int Seed = 1, bool Threaded = false)
     /// </summary>
     public bool Trace { get; init; } = true;
 
-    public IScheduler CreateScheduler() => Threaded ? new ThreadedScheduler() : new DeterministicScheduler(Seed);
+    /// <summary>The threaded scheduler's pCPUs (worker threads); null gives one per core. Ignored by the deterministic scheduler.</summary>
+    public int? Pcpus { get; init; }
+
+    public IScheduler CreateScheduler() => Threaded ? new ThreadedScheduler(Pcpus ?? Environment.ProcessorCount) : new DeterministicScheduler(Seed);
 
     public string SchedulerName => Threaded ? "threaded" : $"deterministic, seed {Seed}";
 }

@@ -72,9 +72,12 @@ internal sealed class SoakReport
 
     public bool Passed => Reconciled && Held.Count == 0 && Watches == 0 && Connections == 0 && Transactions == 0 && Failures.Count == 0;
 
+    /// <summary>The threaded scheduler's pCPUs in this run.</summary>
+    private int Pcpus => Options.Pcpus ?? Environment.ProcessorCount;
+
     public void Write(TextWriter output)
     {
-        output.WriteLine($"soak: {Options.Guests} guests, {Options.Seconds} s, {(Options.Threaded ? "threaded" : $"deterministic, seed {Options.Seed}")} scheduler");
+        output.WriteLine($"soak: {Options.Guests} guests, {Options.Seconds} s, {(Options.Threaded ? $"threaded scheduler on {Pcpus} pCPU{(Pcpus == 1 ? "" : "s")}" : $"deterministic scheduler, seed {Options.Seed}")}");
         output.WriteLine($"events: {Attaches} network-attach, {Detaches} network-detach, {Suspends} suspend/resume; slowest {SlowestEvent.TotalSeconds:F2} s wall");
         output.WriteLine($"frames sent: guest->guest {GuestToGuestSent}, guest->dom0 {GuestToDom0Sent}; received: by guests {ReceivedByGuests}, by dom0 {ReceivedByDom0}; ARP frames {ArpFrames}");
         output.WriteLine($"pacing: {Attempted / Options.Seconds:F0} datagrams/s offered ({Attempted / Options.Seconds / Options.Guests:F0} per guest; at most {2 / SoakTraffic.TickFor(Options.Guests).TotalSeconds:F0}), {BackOffs} back-offs on a refused send");

@@ -24,7 +24,7 @@ internal static class SoakRun
     public static SoakReport Run(SoakOptions options, TextWriter log)
     {
         var failures = new List<string>();
-        using var xen = new SimulatedXen(new ScenarioOptions(options.Seed, options.Threaded), "soak");
+        using var xen = new SimulatedXen(new ScenarioOptions(options.Seed, options.Threaded) { Pcpus = options.Pcpus }, "soak");
         int watchBase = xen.Machine.XenStore.Core.WatchCount;
         int connectionBase = xen.Machine.XenStore.Core.ConnectionCount;
         int transactionBase = xen.Machine.XenStore.Core.TransactionCount;

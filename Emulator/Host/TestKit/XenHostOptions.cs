@@ -20,6 +20,13 @@ public sealed record XenHostOptions
     public bool Threaded { get; init; }
 
     /// <summary>
+    /// With <see cref="Threaded"/>: how many pCPUs (worker threads) run the
+    /// vCPUs, 1 to 256; null (the default) gives one per core. Every vCPU
+    /// still runs on one pCPU at a time, so fewer pCPUs than guests is fine.
+    /// </summary>
+    public int? Pcpus { get; init; }
+
+    /// <summary>
     /// Folder for captures: every interface of every domain, dom0's and yours,
     /// is written to <c>&lt;folder&gt;/&lt;Name&gt;/&lt;domain&gt;.&lt;interface&gt;.pcap</c>
     /// and all together to <c>all.pcapng</c>. Null (the default) writes none.
@@ -49,5 +56,5 @@ public sealed record XenHostOptions
     public bool Trace { get; init; } = true;
 
     /// <summary>The options the host machinery (SimulatedXen) takes.</summary>
-    internal ScenarioOptions ToScenarioOptions() => new(Seed, Threaded) { CaptureDirectory = CaptureDirectory, Faults = Faults, Trace = Trace };
+    internal ScenarioOptions ToScenarioOptions() => new(Seed, Threaded) { CaptureDirectory = CaptureDirectory, Faults = Faults, Trace = Trace, Pcpus = Pcpus };
 }

@@ -15,22 +15,23 @@ public sealed class ThreadedSchedulerTests
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(5);
 
     [Test]
-    public void Work_runs_on_the_vcpus_own_background_thread()
+    public void Work_runs_on_a_background_pcpu_thread_as_that_vcpu()
     {
         using var scheduler = new ThreadedScheduler();
         IVcpuContext vcpu = scheduler.CreateVcpu(new DomId(3), _ => { });
-        var threads = new ConcurrentQueue<Thread>();
+        var seen = new ConcurrentQueue<(Thread Thread, object? Vcpu)>();
         for (int i = 0; i < 10; i++)
         {
-            vcpu.Post(() => threads.Enqueue(Thread.CurrentThread));
+            vcpu.Post(() => seen.Enqueue((Thread.CurrentThread, ThreadedVcpu.Current)));
         }
 
-        Assert.That(scheduler.RunUntil(() => threads.Count == 10, Limit), Is.True);
-        Thread thread = threads.First();
-        Assert.That(threads, Is.All.SameAs(thread));
-        Assert.That(thread, Is.Not.SameAs(Thread.CurrentThread));
-        Assert.That(thread.Name, Is.EqualTo("vcpu d3"));
-        Assert.That(thread.IsBackground, Is.True);
+        Assert.That(scheduler.RunUntil(() => seen.Count == 10, Limit), Is.True);
+        Assert.That(seen.Select(s => s.Vcpu), Is.All.SameAs(vcpu));
+        Assert.That(seen.Select(s => s.Thread), Is.All.Not.SameAs(Thread.CurrentThread));
+        Assert.That(seen.Select(s => s.Thread.Name), Is.All.Match("^pcpu [0-9]+$"));
+        Assert.That(seen.Select(s => s.Thread.IsBackground), Is.All.True);
+        Assert.That(vcpu.ToString(), Is.EqualTo("vcpu d3"));
+        Assert.That(ThreadedVcpu.Current, Is.Null, "outside a turn no vCPU is current");
     }
 
     [Test]
@@ -77,16 +78,16 @@ public sealed class ThreadedSchedulerTests
         IVcpuContext vcpu = scheduler.CreateVcpu(new DomId(1), _ => { });
         ulong deadline = scheduler.NowNs + 10_000_000;
         long firedAt = 0;
-        string? firedOn = null;
+        object? firedOn = null;
         vcpu.SetTimer(deadline, () =>
         {
-            firedOn = Thread.CurrentThread.Name;
+            firedOn = ThreadedVcpu.Current;
             Volatile.Write(ref firedAt, (long)scheduler.NowNs);
         });
 
         Assert.That(scheduler.RunUntil(() => Volatile.Read(ref firedAt) != 0, Limit), Is.True);
         Assert.That((ulong)firedAt, Is.GreaterThanOrEqualTo(deadline));
-        Assert.That(firedOn, Is.EqualTo("vcpu d1"));
+        Assert.That(firedOn, Is.SameAs(vcpu));
     }
 
     [Test]
@@ -102,7 +103,7 @@ public sealed class ThreadedSchedulerTests
     }
 
     [Test]
-    public void Dispose_returns_and_every_vcpu_thread_ends()
+    public void Dispose_returns_and_every_pcpu_thread_ends()
     {
         var scheduler = new ThreadedScheduler();
         var threads = new ConcurrentQueue<Thread>();

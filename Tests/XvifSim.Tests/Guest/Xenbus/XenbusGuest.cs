@@ -1,4 +1,5 @@
 using XvifSim.Emulator.Domains;
+using XvifSim.Emulator.Scheduling;
 using XvifSim.Guest;
 using XvifSim.Guest.Xenbus;
 
@@ -10,6 +11,6 @@ internal sealed record XenbusGuest(Domain Domain, GuestKernel Kernel, XenbusClie
     /// <summary>The domain's home, where its relative paths resolve.</summary>
     public string Home => $"/local/domain/{Domain.Id.Value}";
 
-    /// <summary>The name ThreadedScheduler gives the domain's vCPU thread.</summary>
-    public string VcpuThreadName => $"vcpu {Domain.Id}";
+    /// <summary>True when the calling thread is running this domain's vCPU now (a ThreadedScheduler pCPU in its turn).</summary>
+    public bool OnOwnThreadedVcpu => ThreadedVcpu.Current == Domain.Vcpu.Context;
 }

@@ -104,7 +104,7 @@ public sealed class XenbusWatchTests(bool threaded)
         {
             bool onVcpu = _kernelContext is not null
                 && SynchronizationContext.Current == _kernelContext
-                && (!threaded || Thread.CurrentThread.Name == _guest.VcpuThreadName);
+                && (!threaded || _guest.OnOwnThreadedVcpu);
             _events.Enqueue((p, t, onVcpu));
         });
     }

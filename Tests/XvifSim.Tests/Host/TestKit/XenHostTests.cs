@@ -1,4 +1,5 @@
 using XvifSim.Backend;
+using XvifSim.Emulator.Scheduling;
 using XvifSim.Guest.Net;
 using XvifSim.Guest.Xenbus;
 using XvifSim.Host;
@@ -36,6 +37,21 @@ public sealed class XenHostTests
         host.WaitConnected(one);
         host.WaitConnected(two);
 
+        Assert.That(one.UdpExchange(two, count: 5, payloadBytes: 200), Is.EqualTo(5));
+        host.AssertNothingHeldAfterDestroy();
+    }
+
+    [Test]
+    public void TwoGuestsExchangeUdpOnOneThreadedPcpu()
+    {
+        // Dom0's vCPU and both guests' share one worker thread, so nothing may wait for another vCPU.
+        using XenHost host = XenHost.Start(new XenHostOptions { Threaded = true, Pcpus = 1 });
+        XenDomain one = host.CreateGuest(Guest1);
+        XenDomain two = host.CreateGuest(Guest2);
+        host.WaitConnected(one);
+        host.WaitConnected(two);
+
+        Assert.That(host.Scheduler, Is.InstanceOf<ThreadedScheduler>().With.Property(nameof(ThreadedScheduler.Pcpus)).EqualTo(1));
         Assert.That(one.UdpExchange(two, count: 5, payloadBytes: 200), Is.EqualTo(5));
         host.AssertNothingHeldAfterDestroy();
     }
