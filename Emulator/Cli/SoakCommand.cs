@@ -22,9 +22,9 @@ internal static class SoakCommand
         {
             int n = result.GetValue(guests);
             double s = result.GetValue(seconds);
-            if (n is < 1 or > SimulatedXen.MaxGuests || !(s is > 0 and <= 86_400))
+            if (Check(n, s) is string refused)
             {
-                return CliUsage.Fail(command, $"--guests must be 1 to {SimulatedXen.MaxGuests} and --seconds above 0 and at most 86400");
+                return CliUsage.Fail(command, refused);
             }
 
             // The soak narrates only its events, so a long one is quiet: the display, or a status line every few seconds, shows it runs.
@@ -39,4 +39,10 @@ internal static class SoakCommand
         });
         return command;
     }
+
+    /// <summary>Why a soak of <paramref name="guests"/> guests for <paramref name="seconds"/> s is refused, or null when it is accepted.</summary>
+    internal static string? Check(int guests, double seconds) =>
+        guests is < 1 or > SimulatedXen.MaxGuests || !(seconds is > 0 and <= 86_400)
+            ? $"--guests must be 1 to {SimulatedXen.MaxGuests} and --seconds above 0 and at most 86400"
+            : null;
 }
