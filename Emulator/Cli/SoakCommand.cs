@@ -1,5 +1,6 @@
 using System.CommandLine;
 using XvifSim.Host.Soak;
+using XvifSim.Host.Systems;
 
 namespace XvifSim.Cli;
 
@@ -13,7 +14,7 @@ internal static class SoakCommand
 {
     public static Command Create(Option<int> seed)
     {
-        var guests = new Option<int>("--guests") { Description = "Guests on bridge0 (1 to 200).", HelpName = "N", DefaultValueFactory = _ => 64 };
+        var guests = new Option<int>("--guests") { Description = $"Guests on bridge0 (1 to {SimulatedXen.MaxGuests}).", HelpName = "N", DefaultValueFactory = _ => 64 };
         var seconds = new Option<double>("--seconds") { Description = "Seconds of traffic and random events (scheduler time).", HelpName = "S", DefaultValueFactory = _ => 60 };
         var deterministic = new Option<bool>("--deterministic") { Description = "Use the deterministic scheduler (default: threaded)." };
         var command = new Command("soak", "Soak: many guests, mixed traffic, random attach/detach/suspend; nothing may be left held.") { guests, seconds, deterministic, seed, XvifSimCommand.Pcpus };
@@ -21,9 +22,9 @@ internal static class SoakCommand
         {
             int n = result.GetValue(guests);
             double s = result.GetValue(seconds);
-            if (n is < 1 or > 200 || !(s is > 0 and <= 86_400))
+            if (Check(n, s) is string refused)
             {
-                return CliUsage.Fail(command, "--guests must be 1 to 200 and --seconds above 0 and at most 86400");
+                return CliUsage.Fail(command, refused);
             }
 
             XvifSimCommand.NotePcpusIgnored(command, result, !result.GetValue(deterministic));
@@ -40,4 +41,10 @@ internal static class SoakCommand
         });
         return command;
     }
+
+    /// <summary>Why a soak of <paramref name="guests"/> guests for <paramref name="seconds"/> s is refused, or null when it is accepted.</summary>
+    internal static string? Check(int guests, double seconds) =>
+        guests is < 1 or > SimulatedXen.MaxGuests || !(seconds is > 0 and <= 86_400)
+            ? $"--guests must be 1 to {SimulatedXen.MaxGuests} and --seconds above 0 and at most 86400"
+            : null;
 }

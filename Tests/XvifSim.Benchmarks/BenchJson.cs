@@ -48,14 +48,29 @@ public static class BenchJson
         ("allocs_per_frame_capture_on_1500", r.LargeCaptured.AllocatedBytesPerFrame),
         ("peak_working_set_bytes", r.PeakWorkingSetBytes),
         ("peak_gc_heap_bytes", r.PeakGcHeapBytes),
+        ("xs_core_read_alloc_bytes", r.XsCoreReads.AllocatedBytesPerOp),
+        ("xs_core_write_alloc_bytes", r.XsCoreWrites.AllocatedBytesPerOp),
+        .. FleetFigures(r.Fleet),
     ];
 
-    public static void Write(BenchResults results, string path)
+    /// <summary>The scale figure's keys, alone in the file of <c>bench --fleet</c>.</summary>
+    public static IReadOnlyList<(string Key, double Value)> FleetFigures(FleetFigures f) =>
+    [
+        ("fleet_guests", f.Guests),
+        ("fleet_connect_s", f.ConnectSeconds),
+        ("fleet_connect_scheduler_s", f.ConnectSchedulerSeconds),
+        ("fleet_pings_answered_s", f.PingsSeconds),
+        ("fleet_peak_working_set_bytes", f.PeakWorkingSetBytes),
+    ];
+
+    public static void Write(BenchResults results, string path) => Write(Figures(results), path);
+
+    public static void Write(IReadOnlyList<(string Key, double Value)> figures, string path)
     {
         using FileStream file = File.Create(path);
         using var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
-        foreach ((string key, double value) in Figures(results))
+        foreach ((string key, double value) in figures)
         {
             json.WriteNumber(key, double.IsFinite(value) ? Math.Round(value, 3) : throw new InvalidOperationException($"{key} is not a number ({value})"));
         }

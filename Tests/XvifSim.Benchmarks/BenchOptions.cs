@@ -16,12 +16,14 @@ namespace XvifSim.Benchmarks;
 /// that load from elsewhere on the machine falls on all of them alike and a
 /// ratio compares like with like.
 /// </param>
-public sealed record BenchOptions(string Mode, string OutPath, TimeSpan Loop, TimeSpan WarmUp, TimeSpan Window, int Rounds)
+/// <param name="FleetGuests">Guests the scale figure brings up (<see cref="FleetBenchmark"/>).</param>
+/// <param name="FleetOnly">Run the scale figure alone (<c>--fleet</c>): its section of the table and its keys only.</param>
+public sealed record BenchOptions(string Mode, string OutPath, TimeSpan Loop, TimeSpan WarmUp, TimeSpan Window, int Rounds, int FleetGuests = FleetBenchmark.FullGuests, bool FleetOnly = false)
 {
     public const string DefaultOut = "bench-results.json";
 
     public static BenchOptions Quick(string outPath) =>
-        new("quick", outPath, TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(700), TimeSpan.FromMilliseconds(250), Rounds: 5);
+        new("quick", outPath, TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(700), TimeSpan.FromMilliseconds(250), Rounds: 5, FleetGuests: FleetBenchmark.QuickGuests);
 
     public static BenchOptions Full(string outPath) =>
         new("full", outPath, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500), Rounds: 15);
@@ -29,10 +31,11 @@ public sealed record BenchOptions(string Mode, string OutPath, TimeSpan Loop, Ti
     /// <summary>The timed span of a threaded figure measured in one go (Channels, the XenStore ring): as long as a stream's windows together.</summary>
     public TimeSpan Span => Window * Rounds;
 
-    /// <summary>Parses <c>[--quick] [--out PATH]</c>; null, with the reason in <paramref name="error"/>, for anything else.</summary>
+    /// <summary>Parses <c>[--quick | --fleet] [--out PATH]</c>; null, with the reason in <paramref name="error"/>, for anything else.</summary>
     public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
     {
         bool quick = false;
+        bool fleet = false;
         string outPath = DefaultOut;
         error = null;
         for (int i = 0; i < args.Count; i++)
@@ -42,16 +45,25 @@ public sealed record BenchOptions(string Mode, string OutPath, TimeSpan Loop, Ti
                 case "--quick":
                     quick = true;
                     break;
+                case "--fleet":
+                    fleet = true;
+                    break;
                 case "--out" when i + 1 < args.Count:
                     outPath = args[++i];
                     break;
                 default:
-                    error = $"unknown argument '{args[i]}' (usage: bench [--quick] [--out PATH])";
+                    error = $"unknown argument '{args[i]}' (usage: bench [--quick | --fleet] [--out PATH])";
                     return null;
             }
         }
 
+        if (quick && fleet)
+        {
+            error = "--fleet runs the 1,000-guest figure alone and cannot be --quick (usage: bench [--quick | --fleet] [--out PATH])";
+            return null;
+        }
+
         outPath = Path.GetFullPath(outPath);
-        return quick ? Quick(outPath) : Full(outPath);
+        return fleet ? Full(outPath) with { Mode = "fleet", FleetOnly = true } : quick ? Quick(outPath) : Full(outPath);
     }
 }

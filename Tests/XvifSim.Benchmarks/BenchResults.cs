@@ -33,6 +33,9 @@ public sealed record BenchResults
 
     public required double ConnectSeconds { get; init; }
 
+    /// <summary>The scale figure: many guests on one bridge, each pinging dom0.</summary>
+    public required FleetFigures Fleet { get; init; }
+
     public required IReadOnlyList<Measurement> Core { get; init; }
 
     public required long PeakWorkingSetBytes { get; init; }

@@ -37,6 +37,7 @@ public static class BenchRun
         FlowResult[] flows = Flows(options, peak, out Measurement sequential);
         progress.WriteLine($"bench: {ConnectBenchmark.Pairs} guest pairs to Connected");
         double connect = ConnectBenchmark.Seconds(ConnectLimit, peak);
+        FleetFigures fleet = MeasureFleet(options, peak, progress);
         return new BenchResults
         {
             Small = flows[0],
@@ -53,10 +54,18 @@ public static class BenchRun
             XsCoreWrites = writes,
             XsRing = ring,
             ConnectSeconds = connect,
+            Fleet = fleet,
             Core = core,
             PeakWorkingSetBytes = MemoryPeak.WorkingSetBytes,
             PeakGcHeapBytes = peak.GcHeapBytes,
         };
+    }
+
+    /// <summary>The scale figure alone or as the last of a run (<see cref="FleetBenchmark"/>).</summary>
+    internal static FleetFigures MeasureFleet(BenchOptions options, MemoryPeak peak, TextWriter progress)
+    {
+        progress.WriteLine($"bench: {options.FleetGuests} guests on one bridge, each pinging dom0 (deterministic scheduler)");
+        return FleetBenchmark.Run(options.FleetGuests, peak);
     }
 
     /// <summary>

@@ -53,22 +53,40 @@ public static class BenchTable
 
         output.WriteLine();
         output.WriteLine($"{ConnectBenchmark.Pairs} guest pairs to Connected on both ends: {r.ConnectSeconds:F2} s");
+        WriteFleet(r.Fleet, output);
         output.WriteLine($"peak memory: working set {r.PeakWorkingSetBytes / 1048576.0:F0} MiB, managed heap {r.PeakGcHeapBytes / 1048576.0:F0} MiB");
         output.WriteLine();
-        output.WriteLine($"{"ratio or figure",-52} {"measured",14} {"target",14}  verdict");
-        foreach (Target t in Targets(r))
-        {
-            output.WriteLine($"{t.Figure,-52} {t.Show(t.Measured),14} {(t.Floor ? ">= " : "<= ") + t.Show(t.Goal),14}  {t.Verdict}");
-        }
+        WriteTargets(Targets(r), output);
 
         output.WriteLine($"{"trace on / capture on, 64 B frames/s",-52} {Percent(r.SmallTraced.FramesPerSecond / r.SmallCaptured.FramesPerSecond),14} {"none",14}");
         output.WriteLine($"{"g2g 64 B frames/s / Channels 64 B msgs/s",-52} {Percent(r.Small.FramesPerSecond / r.ChannelsSmall.OpsPerSecond),14} {"none",14}");
         output.WriteLine($"{"g2g 1514 B bytes/s / Channels 1514 B bytes/s",-52} {Percent(r.Large.FramesPerSecond / r.ChannelsLarge.OpsPerSecond),14} {"none",14}");
     }
 
+    /// <summary>The table of <c>bench --fleet</c>: the scale figure and its targets alone.</summary>
+    public static void WriteFleet(FleetFigures fleet, BenchOptions options, TextWriter output)
+    {
+        output.WriteLine($"XvifSim bench ({options.Mode}: the scale figure alone)");
+        output.WriteLine($"machine: {MachineInfo.Describe()}");
+        output.WriteLine();
+        WriteFleet(fleet, output);
+        output.WriteLine();
+        WriteTargets(FleetTargets(fleet), output);
+    }
+
+    /// <summary>The scale targets: all guests Connected within 5 s, the process's peak working set under 2 GiB.</summary>
+    public static IReadOnlyList<Target> FleetTargets(FleetFigures f) =>
+    [
+        new($"{f.Guests:N0} guests to Connected on both ends, s", f.ConnectSeconds, 5, Floor: false, "F2"),
+        new($"peak working set with {f.Guests:N0} guests, MiB", f.PeakWorkingSetBytes / 1048576.0, 2048, Floor: false, "N0"),
+    ];
+
     /// <summary>The issue's targets for this 2-core machine.</summary>
     public static IReadOnlyList<Target> Targets(BenchResults r) =>
     [
+        .. FleetTargets(r.Fleet),
+        new("XenStore core B allocated per READ", r.XsCoreReads.AllocatedBytesPerOp, 64, Floor: false, "F2"),
+        new("XenStore core B allocated per WRITE", r.XsCoreWrites.AllocatedBytesPerOp, 64, Floor: false, "F2"),
         new("g2g 64 B frames/s, capture off", r.Small.FramesPerSecond, 5_000_000, Floor: true, "N0"),
         new("g2g 1514 B bytes/s / memcpy 1514 B bytes/s", r.Large.FramesPerSecond / r.MemcpyLarge.OpsPerSecond, 0.40, Floor: true, "P1"),
         new("capture on / off, 64 B frames/s", r.SmallCaptured.FramesPerSecond / r.Small.FramesPerSecond, 0.60, Floor: true, "P1"),
@@ -77,6 +95,22 @@ public static class BenchTable
         new("B allocated per frame, capture off (64 B)", r.Small.AllocatedBytesPerFrame, 0, Floor: false, "F2"),
         new("B allocated per frame, trace on (64 B)", r.SmallTraced.AllocatedBytesPerFrame, 0, Floor: false, "F2"),
     ];
+
+    private static void WriteFleet(FleetFigures f, TextWriter output)
+    {
+        output.WriteLine($"{f.Label} on one bridge, deterministic scheduler, each pinging dom0 once:");
+        output.WriteLine($"  to Connected on both ends: {f.ConnectSeconds:F2} s ({f.ConnectSchedulerSeconds:F3} s of scheduler time); every echo answered {f.PingsSeconds:F2} s later");
+        output.WriteLine($"  peak working set after it: {f.PeakWorkingSetBytes / 1048576.0:F0} MiB");
+    }
+
+    private static void WriteTargets(IReadOnlyList<Target> targets, TextWriter output)
+    {
+        output.WriteLine($"{"ratio or figure",-52} {"measured",14} {"target",14}  verdict");
+        foreach (Target t in targets)
+        {
+            output.WriteLine($"{t.Figure,-52} {t.Show(t.Measured),14} {(t.Floor ? ">= " : "<= ") + t.Show(t.Goal),14}  {t.Verdict}");
+        }
+    }
 
     private static string Percent(double ratio) => ratio.ToString("P1", CultureInfo.InvariantCulture);
 

@@ -8,7 +8,7 @@ namespace XvifSim.Emulator.Scheduling;
 /// so that the scheduler sees every vCPU consistently when it picks the next
 /// item; the members the scheduler calls expect that lock to be held.
 /// </summary>
-internal sealed class DeterministicVcpu(DomId domain, DeterministicScheduler scheduler, Action<Exception> onFault) : IVcpuContext
+internal sealed class DeterministicVcpu(DomId domain, DeterministicScheduler scheduler, Action<Exception> onFault, long order) : IVcpuContext
 {
     private readonly Lock _lock = scheduler.SyncRoot;
     private readonly Queue<Action> _work = new();
@@ -18,11 +18,11 @@ internal sealed class DeterministicVcpu(DomId domain, DeterministicScheduler sch
 
     public bool IsShutdown => _shutdown;
 
-    /// <summary>True when work is queued. Lock held.</summary>
-    public bool HasWork => _work.Count > 0;
+    /// <summary>Its rank in creation order: ties between vCPUs go to the one created first.</summary>
+    public long Order => order;
 
-    /// <summary>True when the timer is armed. Lock held.</summary>
-    public bool TimerArmed => _timerCallback is not null;
+    /// <summary>Its slot in the scheduler's <see cref="DeterministicTimerHeap"/>, -1 when its timer is not armed. Lock held.</summary>
+    public int TimerSlot { get; set; } = -1;
 
     /// <summary>The armed timer's deadline. Lock held.</summary>
     public ulong TimerDeadlineNs => _timerDeadlineNs;
@@ -37,6 +37,10 @@ internal sealed class DeterministicVcpu(DomId domain, DeterministicScheduler sch
             if (!_shutdown)
             {
                 _work.Enqueue(work);
+                if (_work.Count == 1)
+                {
+                    scheduler.Runnable(this);
+                }
             }
         }
     }
@@ -50,6 +54,7 @@ internal sealed class DeterministicVcpu(DomId domain, DeterministicScheduler sch
             {
                 _timerDeadlineNs = deadlineNs;
                 _timerCallback = callback;
+                scheduler.Timers.Update(this);
             }
         }
     }
@@ -59,6 +64,7 @@ internal sealed class DeterministicVcpu(DomId domain, DeterministicScheduler sch
         lock (_lock)
         {
             _timerCallback = null;
+            scheduler.Timers.Remove(this);
         }
     }
 
@@ -72,20 +78,36 @@ internal sealed class DeterministicVcpu(DomId domain, DeterministicScheduler sch
             }
 
             _shutdown = true;
-            _work.Clear();
+            if (_work.Count > 0)
+            {
+                _work.Clear();
+                scheduler.Idle(this);
+            }
+
             _timerCallback = null;
+            scheduler.Timers.Remove(this);
             scheduler.Forget(this);
         }
     }
 
-    /// <summary>Takes the next work item. Lock held; <see cref="HasWork"/> must be true.</summary>
-    public Action DequeueWork() => _work.Dequeue();
+    /// <summary>Takes the next work item. Lock held; the scheduler holds it as runnable only while work is queued.</summary>
+    public Action DequeueWork()
+    {
+        Action work = _work.Dequeue();
+        if (_work.Count == 0)
+        {
+            scheduler.Idle(this);
+        }
 
-    /// <summary>Disarms the timer and returns its callback: a single-shot timer fires once. Lock held; <see cref="TimerArmed"/> must be true.</summary>
+        return work;
+    }
+
+    /// <summary>Disarms the timer and returns its callback: a single-shot timer fires once. Lock held; the timer heap holds it only while armed.</summary>
     public Action TakeTimer()
     {
         Action callback = _timerCallback!;
         _timerCallback = null;
+        scheduler.Timers.Remove(this);
         return callback;
     }
 

@@ -8,8 +8,9 @@ namespace XvifSim.Guest.Xenbus;
 /// bus watches its <c>device</c> subtree and attaches a frontend for each
 /// <c>device/&lt;type&gt;/&lt;id&gt;</c>; dom0's bus watches <c>backend</c>
 /// and attaches a backend for each <c>backend/&lt;type&gt;/&lt;domid&gt;/&lt;handle&gt;</c>
-/// that appears at state Initialising. Any change under the subtree re-runs
-/// the probe; a device whose node disappeared is detached. For each attached
+/// that appears at state Initialising. A change under the subtree re-runs
+/// the probe, except one below an attached device's node; a device whose
+/// node disappeared is detached. For each attached
 /// device the bus watches the other end's <c>state</c> and tells the driver.
 /// Runs on the domain's vCPU.
 /// </summary>
@@ -43,7 +44,40 @@ public sealed class XenbusBus
     public void Register(IXenbusDriver driver) => _drivers[driver.DeviceType] = driver;
 
     /// <summary>Watches the subtree; the watch's first event runs the first probe.</summary>
-    public Task<Errno> StartAsync() => _store.WatchAsync(Root, $"xenbus-{Root}", (_, _) => RequestProbe());
+    public Task<Errno> StartAsync() => _store.WatchAsync(Root, $"xenbus-{Root}", (path, _) =>
+    {
+        if (!InsideAttachedDevice(path))
+        {
+            RequestProbe();
+        }
+    });
+
+    /// <summary>
+    /// True for a change strictly below the node of a device already attached
+    /// (its own keys, such as the backend writing its state): that cannot add
+    /// or remove a device, so it need not re-list the subtree. NetBSD re-probes
+    /// on every change, which lists every domain's directory once per key
+    /// written and grows as the square of the guests; Linux's
+    /// xenbus_dev_changed looks only at the device the path names. The node's
+    /// own removal (the path equal to the node) and anything outside a known
+    /// device still probe.
+    /// </summary>
+    private bool InsideAttachedDevice(string path)
+    {
+        // device/<type>/<id>/... in a guest; backend/<type>/<domid>/<handle>/... in dom0.
+        int depth = IsBackend ? 4 : 3;
+        int end = -1;
+        for (int level = 0; level < depth; level++)
+        {
+            end = path.IndexOf('/', end + 1);
+            if (end < 0)
+            {
+                return false;
+            }
+        }
+
+        return _devices.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(path.AsSpan(0, end));
+    }
 
     /// <summary>
     /// Frees a device the driver has finished with (NetBSD: after the detach

@@ -8,7 +8,7 @@ namespace XvifSim.Host.Scenarios;
 /// 32 guests (10.0.0.2 to 10.0.0.33) on one bridge: dom0 pings every guest,
 /// then every guest pings its two neighbours and the guest half-way round,
 /// and every echo is answered. Checks the bridge learnt each vif's MAC
-/// within its address table (100 entries, NetBSD's brt_max) and that dom0's
+/// within its address table (sized by Dom0System.MaxBridgeAddresses) and that dom0's
 /// memory holds 32 backends' rings and staging pages.
 /// </summary>
 internal sealed class ManyGuestsScenario : IScenario

@@ -18,6 +18,9 @@ internal sealed class Dom0System
     /// <summary>bridge0's MAC: locally administered, so it cannot clash with a guest's Xen OUI address.</summary>
     public static readonly MacAddress BridgeMac = new(0x0200_0000_0001);
 
+    /// <summary>bridge0's address table and dom0's ARP cache: every guest's MAC with room for re-attached vifs.</summary>
+    public const int MaxBridgeAddresses = 2 * SimulatedXen.MaxGuests;
+
     private volatile bool _booted;
 
     /// <param name="domain">Dom0 as the machine made it.</param>
@@ -32,8 +35,13 @@ internal sealed class Dom0System
         Xvif = new XvifDriver(Kernel, Bus, xvifOptions);
         Bus.Register(new VifDriverRouter(Kernel, Bus, Xvif, backendFor ?? (_ => VifDriver.Xvif)));
         Func<ulong> clock = () => Kernel.Hypercalls.Vcpu.SystemTimeNs;
-        Bridge = new Bridge("bridge0", BridgeMac, clock);
-        Ip = new IpStack(Bridge.Local, address, 24, clock);
+        // As an administrator of a host with many guests runs `brconfig bridge0
+        // maxaddr N`: NetBSD's default brt_max of 100 would leave most of
+        // SimulatedXen.MaxGuests guests unlearnt, and every frame to one of them
+        // flooded to every port. dom0's ARP table is likewise sized for every
+        // guest (NetBSD's is not a fixed table at all).
+        Bridge = new Bridge("bridge0", BridgeMac, clock, MaxBridgeAddresses);
+        Ip = new IpStack(Bridge.Local, address, SimulatedXen.Bridge0PrefixLength, clock, MaxBridgeAddresses);
         Bridge.Local.IsUp = true;
         Kernel.Interfaces.Attach(Bridge.Local);
 

@@ -42,7 +42,7 @@ internal sealed class GuestSystem
                 return;
             }
 
-            Ip = new IpStack(iface, Address, 24, () => Kernel.Hypercalls.Vcpu.SystemTimeNs);
+            Ip = new IpStack(iface, Address, SimulatedXen.Bridge0PrefixLength, () => Kernel.Hypercalls.Vcpu.SystemTimeNs);
             iface.IsUp = true;
         };
     }

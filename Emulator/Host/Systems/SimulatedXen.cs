@@ -16,7 +16,7 @@ namespace XvifSim.Host.Systems;
 
 /// <summary>
 /// A whole simulated host for a scenario: the machine, dom0 with bridge0 at
-/// 10.0.0.1/24, the toolstack, guests, and the capture session that taps
+/// 10.0.0.1/22, the toolstack, guests, and the capture session that taps
 /// every interface the moment it attaches. Everything the scenarios share.
 /// </summary>
 internal sealed class SimulatedXen : IDisposable
@@ -24,11 +24,23 @@ internal sealed class SimulatedXen : IDisposable
     public static readonly IPv4Address Dom0Address = IPv4Address.Parse("10.0.0.1");
 
     /// <summary>
-    /// Dom0's RAM: 64 MiB. Each connected xvif keeps about 80 dom0 pages of
-    /// copy buffers, so 64 guests need about 5200; pages are populated on
-    /// first touch, so the headroom costs nothing until used.
+    /// bridge0's prefix length: 10.0.0.0/22, so dom0 keeps 10.0.0.1, guests
+    /// still number from 10.0.0.2 (every address a /24 scenario used is
+    /// unchanged), and <see cref="MaxGuests"/> guests fit, up to 10.0.3.233
+    /// (the subnet's last host address is 10.0.3.254).
     /// </summary>
-    public const ulong Dom0RamPages = 16384;
+    public const int Bridge0PrefixLength = 22;
+
+    /// <summary>The most guests `up` and `soak` start on bridge0 (issue 15's scale target).</summary>
+    public const int MaxGuests = 1000;
+
+    /// <summary>
+    /// Dom0's RAM: 512 MiB. Each connected xvif keeps about 80 dom0 pages of
+    /// copy buffers, so <see cref="MaxGuests"/> guests need about 80,000;
+    /// pages are populated on first touch, so the headroom costs nothing
+    /// until used.
+    /// </summary>
+    public const ulong Dom0RamPages = 131072;
 
     private readonly List<GuestSystem> _guests = [];
     private readonly List<string> _toolstackLog = [];
@@ -164,8 +176,9 @@ internal sealed class SimulatedXen : IDisposable
         DomId id = guest.Kernel.DomId;
         string back = $"{Libxl.BackendPath(id, handle)}/state";
         string front = $"{Libxl.FrontendPath(id, handle)}/state";
-        Func<bool> connected = () => ReadKey(back) == "4" && ReadKey(front) == "4"
-            && (handle != 0 || (guest.Ip is not null && guest.Xennet0?.IsRunning == true));
+        // The guest's own state first: it costs nothing, while the two XenStore reads are evaluated before every step of the run.
+        Func<bool> connected = () => (handle != 0 || (guest.Ip is not null && guest.Xennet0?.IsRunning == true))
+            && ReadKey(back) == "4" && ReadKey(front) == "4";
         Machine.Scheduler.RunUntil(() => connected() || !_crashes.IsEmpty, limit);
         ThrowIfCaptureFailed();
         return connected();

@@ -5,7 +5,7 @@ namespace XvifSim.Host.Toolstack;
 
 /// <summary>
 /// Checks what the xl.cfg parser cannot, because it needs all the guests or
-/// this host, and numbers the guests on bridge0 (10.0.0.0/24, dom0 at .1):
+/// this host, and numbers the guests on bridge0 (10.0.0.0/22, dom0 at .1):
 /// unique names (libxl__domain_rename refuses a name another domain holds),
 /// unique MACs (two vifs with one MAC on one bridge take each other's
 /// frames), unique vifnames, vifs on the one bridge dom0 has, and addresses
@@ -15,7 +15,7 @@ namespace XvifSim.Host.Toolstack;
 internal static class GuestPlanner
 {
     /// <summary>bridge0's prefix length.</summary>
-    public const int PrefixLength = 24;
+    public const int PrefixLength = SimulatedXen.Bridge0PrefixLength;
 
     /// <summary>bridge0's network address: dom0's address masked to <see cref="PrefixLength"/> bits.</summary>
     public static IPv4Address Subnet => new(SimulatedXen.Dom0Address.Value & IPv4Address.Netmask(PrefixLength).Value);

@@ -13,7 +13,7 @@ namespace XvifSim.Tests.Bench;
 [NonParallelizable]
 public class BenchRunTests
 {
-    private static readonly BenchOptions Tiny = new("test", "", TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50), Rounds: 2);
+    private static readonly BenchOptions Tiny = new("test", "", TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50), Rounds: 2, FleetGuests: 20);
 
     [Test]
     public void AShortRunMeasuresEveryFigureAndWritesEveryKey()
@@ -39,6 +39,18 @@ public class BenchRunTests
             Assert.That(results.ConnectSeconds, Is.Positive);
             Assert.That(results.XsRing.OpsPerSecond, Is.Positive);
             Assert.That(table.ToString(), Does.Contain("g2g 64 B frames/s, capture off").And.Contain("capture on / off, 64 B frames/s"));
+            Assert.That(results.Fleet.Guests, Is.EqualTo(20));
+            Assert.That(results.Fleet.ConnectSeconds, Is.Positive);
+            Assert.That(results.Fleet.PingsSeconds, Is.Positive);
+            Assert.That(results.Fleet.PeakWorkingSetBytes, Is.Positive);
+            Assert.That(table.ToString(), Does.Contain("20 guests (--quick; the full bench uses 1,000) on one bridge")
+                .And.Contain("20 guests to Connected on both ends, s")
+                .And.Contain("XenStore core B allocated per READ").And.Contain("XenStore core B allocated per WRITE"));
+            foreach (string key in new[] { "fleet_guests", "fleet_connect_s", "fleet_pings_answered_s", "fleet_peak_working_set_bytes", "xs_core_read_alloc_bytes", "xs_core_write_alloc_bytes" })
+            {
+                Assert.That(json.RootElement.TryGetProperty(key, out JsonElement value) && value.ValueKind == JsonValueKind.Number, Is.True, key);
+            }
+
             foreach (string key in BenchJson.RequiredKeys)
             {
                 Assert.That(json.RootElement.TryGetProperty(key, out JsonElement value) && value.ValueKind == JsonValueKind.Number, Is.True, key);
@@ -52,6 +64,8 @@ public class BenchRunTests
         BenchOptions? quick = BenchOptions.Parse(["--quick", "--out", "/tmp/r.json"], out _);
         BenchOptions? full = BenchOptions.Parse([], out _);
         BenchOptions? bad = BenchOptions.Parse(["--fast"], out string? error);
+        BenchOptions? fleet = BenchOptions.Parse(["--fleet"], out _);
+        BenchOptions? both = BenchOptions.Parse(["--fleet", "--quick"], out string? bothError);
         Assert.Multiple(() =>
         {
             Assert.That(quick, Is.EqualTo(BenchOptions.Quick("/tmp/r.json")));
@@ -59,6 +73,11 @@ public class BenchRunTests
             Assert.That(full.Mode, Is.EqualTo("full"));
             Assert.That(bad, Is.Null);
             Assert.That(error, Does.Contain("--fast"));
+            Assert.That(quick!.FleetGuests, Is.EqualTo(300), "--quick brings up fewer guests and says so");
+            Assert.That(full.FleetGuests, Is.EqualTo(1000));
+            Assert.That(fleet!.FleetOnly && fleet.FleetGuests == 1000 && fleet.Mode == "fleet", Is.True);
+            Assert.That(both, Is.Null);
+            Assert.That(bothError, Does.Contain("cannot be --quick"));
         });
     }
 }

@@ -141,7 +141,7 @@ public partial class BadInputTests
 
     [Test]
     public void SoakOutOfRange() =>
-        AssertBadInput("xvifsim soak", XvifSimCli.Invoke("soak", "--guests", "0"), "--guests must be 1 to 200");
+        AssertBadInput("xvifsim soak", XvifSimCli.Invoke("soak", "--guests", "0"), "--guests must be 1 to 1000");
 
     [Test]
     public void NoCommandAtAll()

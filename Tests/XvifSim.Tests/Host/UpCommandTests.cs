@@ -157,7 +157,7 @@ public class UpCommandTests
             Assert.That(error, Does.Contain($"{one}:2: vif 0: ip '10.0.0.1' is already taken (dom0's bridge0)"));
             Assert.That(error, Does.Contain($"{two}:1: name 'twin' is already used by {one}:1"));
             Assert.That(error, Does.Contain($"{two}:2: vif 0: bridge 'xenbr0' does not exist: dom0 here has only bridge0"));
-            Assert.That(error, Does.Contain($"{two}:2: vif 0: ip '192.168.0.2' is not a host address in bridge0's subnet 10.0.0.0/24"));
+            Assert.That(error, Does.Contain($"{two}:2: vif 0: ip '192.168.0.2' is not a host address in bridge0's subnet 10.0.0.0/22"));
             Assert.That(error, Does.Contain($"{four}:2: vif 0: ip '10.0.0.5' is already taken (by another guest)"));
             Assert.That(output, Is.Empty, "nothing booted");
         });
