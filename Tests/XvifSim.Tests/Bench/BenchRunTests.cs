@@ -38,7 +38,7 @@ public class BenchRunTests
             Assert.That(results.Large.FrameLength, Is.EqualTo(1514));
             Assert.That(results.ConnectSeconds, Is.Positive);
             Assert.That(results.XsRing.OpsPerSecond, Is.Positive);
-            Assert.That(table.ToString(), Does.Contain("g2g 64 B frames/s, capture off").And.Contain("capture on / off, 64 B frames/s"));
+            Assert.That(table.ToString(), Does.Contain("g2g 64 B frames/s / Channels 64 B msgs/s").And.Contain("g2g 1514 B bytes/s / Channels 1514 B bytes/s").And.Contain("capture on / off, 64 B frames/s"));
             Assert.That(results.Fleet.Guests, Is.EqualTo(20));
             Assert.That(results.Fleet.ConnectSeconds, Is.Positive);
             Assert.That(results.Fleet.PingsSeconds, Is.Positive);
