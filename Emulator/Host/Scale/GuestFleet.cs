@@ -54,7 +54,13 @@ internal static class GuestFleet
         return new FleetResult(count, connected, answered, bringUp, bringUpNs, pings, learnt, xen.Dom0.Bridge.LearnFailures, destroy.Elapsed, held);
     }
 
-    /// <summary>Every guest sends one echo to dom0 in the same instant; true for each reply that comes back.</summary>
+    /// <summary>
+    /// Every guest sends an echo to dom0 in the same instant; as ping(8) does,
+    /// a guest whose echo is not answered within a second of scheduler time
+    /// sends another (with 1,000 guests at once some first echoes are lost on
+    /// the way), until all are answered or <paramref name="limit"/> runs out.
+    /// Returns how many guests had an answer.
+    /// </summary>
     private static int PingDom0(SimulatedXen xen, GuestSystem[] guests, TimeSpan limit)
     {
         int answered = 0;
@@ -62,19 +68,32 @@ internal static class GuestFleet
         for (int i = 0; i < guests.Length; i++)
         {
             int index = i;
-            GuestSystem guest = guests[i];
-            guest.Ip!.PingReply = (source, identifier, _, _) =>
+            guests[i].Ip!.PingReply = (source, identifier, _, _) =>
             {
-                if (identifier == PingIdentifier && source == SimulatedXen.Dom0Address && !replied[index])
+                if (identifier == PingIdentifier && source == SimulatedXen.Dom0Address && !Volatile.Read(ref replied[index]))
                 {
-                    replied[index] = true;
+                    Volatile.Write(ref replied[index], true);
                     Interlocked.Increment(ref answered);
                 }
             };
-            guest.Kernel.Run(() => guest.Ip.Ping(SimulatedXen.Dom0Address, PingIdentifier, (ushort)index, 56));
         }
 
-        xen.Machine.Scheduler.RunUntil(() => Volatile.Read(ref answered) == guests.Length, limit);
+        ulong deadline = xen.Machine.Scheduler.NowNs + (ulong)limit.Ticks * 100;
+        for (ushort sequence = 0; Volatile.Read(ref answered) < guests.Length && xen.Machine.Scheduler.NowNs < deadline; sequence++)
+        {
+            for (int i = 0; i < guests.Length; i++)
+            {
+                if (!Volatile.Read(ref replied[i]))
+                {
+                    GuestSystem guest = guests[i];
+                    ushort seq = sequence;
+                    guest.Kernel.Run(() => guest.Ip!.Ping(SimulatedXen.Dom0Address, PingIdentifier, seq, 56));
+                }
+            }
+
+            xen.Machine.Scheduler.RunUntil(() => Volatile.Read(ref answered) == guests.Length, TimeSpan.FromSeconds(1));
+        }
+
         foreach (GuestSystem guest in guests)
         {
             guest.Ip!.PingReply = null;
