@@ -55,7 +55,7 @@ Usage: ./run-sim.sh [command] [options]
   --help                this text
 
 Debian packages: libpcap0.8 (captures) is installed when missing; `test`
-also installs tshark, xenstore-utils, python3-pyxs, afl++, gcc and libxen-dev.
+also installs tshark, xenstore-utils, python3-pyxs, afl++, gcc, libc6-dev and libxen-dev.
 Installing needs root.
 USAGE
 }
@@ -173,7 +173,7 @@ CONFIG
 run_tests() {
   require_dotnet
   # afl++: the bounded fuzzing campaign in the suite (Tests/XvifSim.Fuzz/run-campaign.sh).
-  ensure_pkgs libpcap0.8 tshark xenstore-utils python3-pyxs afl++ gcc libxen-dev || exit 1
+  ensure_pkgs libpcap0.8 tshark xenstore-utils python3-pyxs afl++ gcc libc6-dev libxen-dev || exit 1
   local log rc
   log="$(mktemp)"
   set +e
