@@ -19,9 +19,9 @@ public sealed partial class XvifInstance
     private readonly GnttabCopy[] _txOps = new GnttabCopy[CopyBatch];
     private readonly GnttabCopy[] _rxOps = new GnttabCopy[CopyBatch];
     private readonly Gfn[] _txStage = new Gfn[TxStagePageCount];
-    private readonly byte[][] _txStagePages = new byte[TxStagePageCount][];
+    private readonly Memory<byte>[] _txStagePages = new Memory<byte>[TxStagePageCount];
     private readonly Gfn[] _rxStage = new Gfn[CopyBatch];
-    private readonly byte[][] _rxStagePages = new byte[CopyBatch][];
+    private readonly Memory<byte>[] _rxStagePages = new Memory<byte>[CopyBatch];
     private BackRing? _txRing;
     private BackRing? _rxRing;
     private Gfn _txRingGfn;
@@ -152,8 +152,8 @@ public sealed partial class XvifInstance
         }
 
         _port = bind.LocalPort;
-        _txRing = new BackRing(Hypercalls.Memory.Page(_txRingGfn), NetifTxRequest.Size);
-        _rxRing = new BackRing(Hypercalls.Memory.Page(_rxRingGfn), NetifRxRequest.Size);
+        _txRing = new BackRing(Hypercalls.Memory.PageMemory(_txRingGfn), NetifTxRequest.Size);
+        _rxRing = new BackRing(Hypercalls.Memory.PageMemory(_rxRingGfn), NetifRxRequest.Size);
         AttachTraces(_txRing, _rxRing);
         IsConnected = true;
         IsDisabled = false;
@@ -203,13 +203,13 @@ public sealed partial class XvifInstance
         int tx = 0, rx = 0;
         while (tx < _txStage.Length && _kernel.Pages.TryAllocate(out _txStage[tx]))
         {
-            _txStagePages[tx] = Hypercalls.Memory.Page(_txStage[tx]);
+            _txStagePages[tx] = Hypercalls.Memory.PageMemory(_txStage[tx]);
             tx++;
         }
 
         while (tx == _txStage.Length && rx < _rxStage.Length && _kernel.Pages.TryAllocate(out _rxStage[rx]))
         {
-            _rxStagePages[rx] = Hypercalls.Memory.Page(_rxStage[rx]);
+            _rxStagePages[rx] = Hypercalls.Memory.PageMemory(_rxStage[rx]);
             rx++;
         }
 
@@ -227,13 +227,13 @@ public sealed partial class XvifInstance
         for (int i = 0; i < tx; i++)
         {
             _kernel.Pages.Free(_txStage[i]);
-            _txStagePages[i] = [];
+            _txStagePages[i] = default;
         }
 
         for (int i = 0; i < rx; i++)
         {
             _kernel.Pages.Free(_rxStage[i]);
-            _rxStagePages[i] = [];
+            _rxStagePages[i] = default;
         }
     }
 }

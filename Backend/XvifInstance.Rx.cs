@@ -132,10 +132,10 @@ public sealed partial class XvifInstance : INetDriver
         for (int done = 0; done < bytes.Length; done += XenPage.Size, op++)
         {
             int chunk = Math.Min(XenPage.Size, bytes.Length - done);
-            bytes.Slice(done, chunk).CopyTo(_rxStagePages[op]);
+            bytes.Slice(done, chunk).CopyTo(_rxStagePages[op].Span);
 
             // Copied out of the ring once; only the copy is used.
-            NetifRxRequest req = NetifRxRequest.Read(_rxRing!.Page.AsSpan(_rxRing.EntryOffset(request + (uint)(op - firstOp)), NetifRxRequest.Size));
+            NetifRxRequest req = NetifRxRequest.Read(_rxRing!.Page.Span.Slice(_rxRing.EntryOffset(request + (uint)(op - firstOp)), NetifRxRequest.Size));
             TraceConsumed(_rxRing, request + (uint)(op - firstOp), in req);
             _rxOps[op] = new GnttabCopy
             {
@@ -179,7 +179,7 @@ public sealed partial class XvifInstance : INetDriver
                 Offset = 0,
                 Flags = _rxFlags[i],
                 Status = failed ? (short)NetifRsp.Error : (short)_rxOps[i].Len,
-            }.Write(ring.Page.AsSpan(ring.EntryOffset(ring.RspProdPvt + (uint)i), NetifRxResponse.Size));
+            }.Write(ring.Page.Span.Slice(ring.EntryOffset(ring.RspProdPvt + (uint)i), NetifRxResponse.Size));
         }
 
         for (int f = 0; f < frames; f++)

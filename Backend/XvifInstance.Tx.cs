@@ -444,7 +444,7 @@ public sealed partial class XvifInstance
             int page = (stageOffset + done) / XenPage.Size;
             int pageOffset = (stageOffset + done) % XenPage.Size;
             int chunk = Math.Min(length - done, XenPage.Size - pageOffset);
-            _txStagePages[page].AsSpan(pageOffset, chunk).CopyTo(_txFrame.AsSpan(done));
+            _txStagePages[page].Span.Slice(pageOffset, chunk).CopyTo(_txFrame.AsSpan(done));
             done += chunk;
         }
 
@@ -456,12 +456,12 @@ public sealed partial class XvifInstance
         Interface.Input(_txFrame.AsSpan(0, length), hash);
     }
 
-    private Span<byte> TxEntry(RingIndex index) => _txRing!.Page.AsSpan(_txRing.EntryOffset(index), NetifTxRequest.Size);
+    private Span<byte> TxEntry(RingIndex index) => _txRing!.Page.Span.Slice(_txRing.EntryOffset(index), NetifTxRequest.Size);
 
     private void RespondTx(ushort id, NetifRsp status)
     {
         BackRing ring = _txRing!;
-        new NetifTxResponse { Id = id, Status = status }.Write(ring.Page.AsSpan(ring.EntryOffset(ring.RspProdPvt), NetifTxResponse.Size));
+        new NetifTxResponse { Id = id, Status = status }.Write(ring.Page.Span.Slice(ring.EntryOffset(ring.RspProdPvt), NetifTxResponse.Size));
         ring.RspProdPvt += 1;
         _txUnpushed = true;
     }

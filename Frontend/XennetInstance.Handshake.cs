@@ -27,12 +27,12 @@ public sealed partial class XennetInstance
     /// </summary>
     private async Task<bool> SetUpRingsAsync()
     {
-        byte[] txPage = _kernel.Hypercalls.Memory.Page(_txRingPage);
-        byte[] rxPage = _kernel.Hypercalls.Memory.Page(_rxRingPage);
-        txPage.AsSpan().Clear();
-        rxPage.AsSpan().Clear();
-        SharedRing.Init(txPage);
-        SharedRing.Init(rxPage);
+        Memory<byte> txPage = _kernel.Hypercalls.Memory.PageMemory(_txRingPage);
+        Memory<byte> rxPage = _kernel.Hypercalls.Memory.PageMemory(_rxRingPage);
+        txPage.Span.Clear();
+        rxPage.Span.Clear();
+        SharedRing.Init(txPage.Span);
+        SharedRing.Init(rxPage.Span);
         // An entry is the union of request and response: the request is the larger of each pair (netif.h).
         _txRing = new FrontRing(txPage, NetifTxRequest.Size);
         _rxRing = new FrontRing(rxPage, NetifRxRequest.Size);

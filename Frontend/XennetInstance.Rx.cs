@@ -86,7 +86,7 @@ public sealed partial class XennetInstance
             RingBarrier.Rmb();
             while (ring.RspCons != prod)
             {
-                var response = NetifRxResponse.Read(ring.Page.AsSpan(ring.EntryOffset(ring.RspCons), NetifRxResponse.Size));
+                var response = NetifRxResponse.Read(ring.Page.Span.Slice(ring.EntryOffset(ring.RspCons), NetifRxResponse.Size));
                 TraceConsumed(ring, ring.RspCons, in response);
                 ring.RspCons += 1;
                 if (!ConsumeRx(response))
@@ -164,7 +164,7 @@ public sealed partial class XennetInstance
 
         if (!_rxChainRejected)
         {
-            Span<byte> data = _kernel.Hypercalls.Memory.Page(slot.Page).AsSpan(response.Offset, response.Status);
+            Span<byte> data = _kernel.Hypercalls.Memory.Page(slot.Page).Slice(response.Offset, response.Status);
             if (first && !more)
             {
                 // One slot: hand the page's bytes up as they are, before the page is reposted.

@@ -89,7 +89,7 @@ public sealed partial class XennetInstance
                 Flags = flags,
                 Id = id,
                 PacketSize = (ushort)(segment == 0 ? frame.Length : length),
-            }.Write(ring.Page.AsSpan(ring.EntryOffset(first + (uint)segment), NetifTxRequest.Size));
+            }.Write(ring.Page.Span.Slice(ring.EntryOffset(first + (uint)segment), NetifTxRequest.Size));
         }
 
         if (slots > 1)
@@ -131,7 +131,7 @@ public sealed partial class XennetInstance
             RingBarrier.Rmb();
             while (ring.RspCons != prod)
             {
-                var response = NetifTxResponse.Read(ring.Page.AsSpan(ring.EntryOffset(ring.RspCons), NetifTxResponse.Size));
+                var response = NetifTxResponse.Read(ring.Page.Span.Slice(ring.EntryOffset(ring.RspCons), NetifTxResponse.Size));
                 TraceConsumed(ring, ring.RspCons, in response);
                 ring.RspCons += 1;
                 if (!CompleteTx(response))

@@ -21,6 +21,7 @@ public sealed class Machine : IDisposable
     private readonly ConcurrentDictionary<ushort, Domain> _domains = new();
     private readonly Lock _lifecycleLock = new();
     private ushort _nextDomId = 1;
+    private bool _disposed;
 
     private readonly XenStoreService? _xenStore;
     private IFaultHooks? _faults;
@@ -164,14 +165,18 @@ public sealed class Machine : IDisposable
     }
 
     /// <summary>
-    /// XEN_DOMCTL_destroydomain. The domain's vCPU stops; its event channels
-    /// close (interdomain peers fall back to unbound, as evtchn_destroy does);
-    /// XenStore releases it (@releaseDomain);
-    /// every grant it mapped from others is unmapped (gnttab_release_mappings).
-    /// Its own pages that peers still map stay valid for them, as in Xen where
-    /// a foreign mapping holds a page reference: the domain is then a Dying
-    /// zombie until the last such mapping is unmapped, and only then Dead.
-    /// Dom0 hears of it on VIRQ_DOM_EXC.
+    /// XEN_DOMCTL_destroydomain. The domain's vCPU stops, and a work item it
+    /// was running is waited for (domain_pause's vcpu_sleep_sync); its event
+    /// channels close (interdomain peers fall back to unbound, as
+    /// evtchn_destroy does); XenStore releases it (@releaseDomain) and its
+    /// ring server finishes any pass over the ring page; every grant it mapped
+    /// from others is unmapped (gnttab_release_mappings). Its own pages that
+    /// peers still map stay valid for them, as in Xen where a foreign mapping
+    /// holds a page reference: the domain is then a Dying zombie until the
+    /// last such mapping is unmapped (and the last grant copy from it is
+    /// done), and only then Dead, its memory freed. Dom0 hears of it on
+    /// VIRQ_DOM_EXC. Host misuse to call from the domain's own vCPU, which
+    /// could not wait for itself (Xen's domain_pause refuses the current domain).
     /// </summary>
     public void DestroyDomain(DomId id)
     {
@@ -179,6 +184,11 @@ public sealed class Machine : IDisposable
         if (domain.IsPrivileged)
         {
             throw new InvalidOperationException("dom0 cannot be destroyed");
+        }
+
+        if (domain.Vcpu.Context.IsCurrent)
+        {
+            throw new InvalidOperationException($"{domain} cannot be destroyed from its own vCPU");
         }
 
         lock (_lifecycleLock)
@@ -192,23 +202,50 @@ public sealed class Machine : IDisposable
         }
 
         domain.Vcpu.Context.Shutdown();
+        WaitUntilStopped(domain.Vcpu.Context);
         domain.EventChannels.CloseAll();
         _xenStore?.Detach(domain);
         domain.GrantTable.ReleaseMappings();
+        domain.Relinquished = true;
         ReapIfUnreferenced(domain);
         Dom0.EventChannels.SendVirq(Virq.DomExc);
     }
 
-    /// <summary>Called when a foreign mapping of a dying domain's page goes away: the zombie is freed once nothing maps it.</summary>
+    /// <summary>
+    /// Frees a dying domain once nothing can reach its pages (Xen's last
+    /// put_domain of a zombie, then complete_domain_destroy): destruction has
+    /// run (<see cref="Domain.Relinquished"/>), no peer maps a page and no
+    /// grant copy holds a pin on its table. Those pins are read under the
+    /// granter's grant lock, and a map or copy pin taken after this check
+    /// finds the domain dying under that same lock and is refused with
+    /// GNTST_bad_domain (rcu_lock_domain_by_id finding a dying domain), so
+    /// freeing here cannot race with a peer. Called by DestroyDomain and
+    /// whenever a pin on a dying domain goes away; with no lock held.
+    /// </summary>
     internal void ReapIfUnreferenced(Domain domain)
     {
         lock (_lifecycleLock)
         {
-            if (domain.State == DomainState.Dying && !domain.GrantTable.IsMappedByOthers)
+            if (domain.State != DomainState.Dying || !domain.Relinquished || domain.GrantTable.IsPinned)
             {
-                domain.State = DomainState.Dead;
-                _domains.TryRemove(domain.Id.Value, out _);
+                return;
             }
+
+            domain.State = DomainState.Dead;
+            _domains.TryRemove(domain.Id.Value, out _);
+        }
+
+        // Only the call that set Dead gets here, once per domain.
+        domain.Memory.Release();
+    }
+
+    /// <summary>vcpu_sleep_sync: after Shutdown, wait until no item of the vCPU is still running on a pCPU.</summary>
+    private static void WaitUntilStopped(IVcpuContext vcpu)
+    {
+        var spin = default(SpinWait);
+        while (vcpu.IsRunning)
+        {
+            spin.SpinOnce();
         }
     }
 
@@ -236,6 +273,36 @@ public sealed class Machine : IDisposable
         return held;
     }
 
-    /// <summary>Stops every vCPU (disposes the scheduler).</summary>
-    public void Dispose() => Scheduler.Dispose();
+    /// <summary>
+    /// Stops every vCPU (disposes the scheduler), then frees every domain's
+    /// memory. If a vCPU is still running after that (a pCPU thread stuck in
+    /// guest work, which the threaded scheduler abandons), nothing is freed:
+    /// that thread could still touch any domain's pages, so leaking them is
+    /// the only safe answer.
+    /// </summary>
+    public void Dispose()
+    {
+        Scheduler.Dispose();
+        Domain[] domains;
+        lock (_lifecycleLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            domains = [.. _domains.Values];
+        }
+
+        if (domains.Any(d => d.Vcpu.Context.IsRunning) || (_xenStore?.IsRunning ?? false))
+        {
+            return;
+        }
+
+        foreach (Domain domain in domains)
+        {
+            domain.Memory.Release();
+        }
+    }
 }

@@ -91,7 +91,7 @@ internal sealed class TxRun
         FuzzFinding.Check(prod - _bed.Tx.RspCons <= _bed.Tx.Size, $"rsp_prod {prod.Value} is more than a ring past rsp_cons {_bed.Tx.RspCons.Value}");
         for (; _bed.Tx.RspCons != prod; _bed.Tx.RspCons += 1)
         {
-            var rsp = NetifTxResponse.Read(_bed.Tx.Page.AsSpan(_bed.Tx.EntryOffset(_bed.Tx.RspCons), NetifTxResponse.Size));
+            var rsp = NetifTxResponse.Read(_bed.Tx.Page.Span.Slice(_bed.Tx.EntryOffset(_bed.Tx.RspCons), NetifTxResponse.Size));
             FuzzFinding.Check(_unanswered > 0, $"a response (id {rsp.Id}, {rsp.Status}) to no request");
             _unanswered--;
             switch (rsp.Status)

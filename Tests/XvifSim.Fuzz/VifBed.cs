@@ -60,7 +60,7 @@ internal sealed class VifBed : IDisposable
             Gfn txPage = Guest.Pages.Allocate(), rxPage = Guest.Pages.Allocate();
             SharedRing.Init(Guest.Hypercalls.Memory.Page(txPage));
             SharedRing.Init(Guest.Hypercalls.Memory.Page(rxPage));
-            Tx = new FrontRing(Guest.Hypercalls.Memory.Page(txPage), NetifTxRequest.Size);
+            Tx = new FrontRing(Guest.Hypercalls.Memory.PageMemory(txPage), NetifTxRequest.Size);
             txRef = Grant(txPage, readOnly: false);
             rxRef = Grant(rxPage, readOnly: false);
             for (int i = 0; i < DataPages; i++)
@@ -73,7 +73,7 @@ internal sealed class VifBed : IDisposable
             Require(Guest.Hypercalls.EventChannel.AllocUnbound(ref alloc) == Errno.Ok, "no event channel for the vif");
             Port = alloc.Port;
         });
-        Data = [.. data.Select(p => (Guest.Hypercalls.Memory.Page(p.Item1), p.Item2))];
+        Data = [.. data.Select(p => (Guest.Hypercalls.Memory.PageMemory(p.Item1), p.Item2))];
         Write(fe, ("tx-ring-ref", Decimal(txRef.Value)), ("rx-ring-ref", Decimal(rxRef.Value)), ("event-channel", Decimal(Port.Value)),
             ("request-rx-copy", "1"), ("feature-rx-notify", "1"), ("state", "4"));
         Require(Machine.Scheduler.RunUntil(() => Read($"{be}/state") == "4", SetupLimit), "the backend did not connect");
@@ -96,7 +96,7 @@ internal sealed class VifBed : IDisposable
     public EvtchnPort Port { get; private set; }
 
     /// <summary>The data pages (the guest's bytes) and their read-only grants to dom0.</summary>
-    public IReadOnlyList<(byte[] Page, GrantRef Gref)> Data { get; }
+    public IReadOnlyList<(Memory<byte> Page, GrantRef Gref)> Data { get; }
 
     /// <summary>Frames the vif handed up to dom0's stack.</summary>
     public long FramesUp { get; private set; }

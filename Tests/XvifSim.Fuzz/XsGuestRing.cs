@@ -16,7 +16,7 @@ internal sealed class XsGuestRing(Domain domain)
     private readonly byte[] _rsp = new byte[XsdSockmsg.Size + XsLimits.PayloadMax];
     private int _rspLength;
 
-    private byte[] Page => domain.XenstoreRing.Bytes;
+    private Span<byte> Page => domain.XenstoreRing.Span;
 
     public uint ReqCons => SharedBits.ReadU32(Page, ReqConsOffset);
 

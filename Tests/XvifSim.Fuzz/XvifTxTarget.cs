@@ -72,9 +72,9 @@ public sealed class XvifTxTarget : IFuzzTarget
     private static void Post(VifBed bed, ReadOnlySpan<byte> input)
     {
         var run = new TxRun(bed);
-        foreach ((byte[] page, _) in bed.Data)
+        foreach ((Memory<byte> page, _) in bed.Data)
         {
-            Array.Clear(page);
+            page.Span.Clear();
         }
 
         var reader = new InputReader(input);
@@ -86,7 +86,7 @@ public sealed class XvifTxTarget : IFuzzTarget
             {
                 case 0:
                     int length = Math.Min((int)reader.U16(), XenPage.Size);
-                    reader.Bytes(bed.Data[nextPage++ % VifBed.DataPages].Page.AsSpan(0, length));
+                    reader.Bytes(bed.Data[nextPage++ % VifBed.DataPages].Page.Span[..length]);
                     break;
                 case 1:
                     run.Post(Request(bed, ref reader));

@@ -12,6 +12,7 @@ namespace XvifSim.Emulator.Domains;
 public sealed class Domain
 {
     private volatile DomainState _state = DomainState.Running;
+    private volatile bool _relinquished;
     private Exception? _crashCause;
 
     internal Domain(Machine machine, DomId id, DomainConfig config, bool isPrivileged)
@@ -21,10 +22,8 @@ public sealed class Domain
         Config = config;
         IsPrivileged = isPrivileged;
         Memory = new DomainMemory(id, new Public.Memory.PhysMap(config.RamPages, config.MaxGrantFrames, config.MapSpacePages), machine.Frames);
-        SharedInfo = machine.Frames.Allocate(id);
-        Memory.Place(Memory.Layout.SharedInfo, SharedInfo);
-        XenstoreRing = machine.Frames.Allocate(id);
-        Memory.Place(Memory.Layout.XenstoreRing, XenstoreRing);
+        SharedInfo = Memory.PlaceOwn(Memory.Layout.SharedInfo);
+        XenstoreRing = Memory.PlaceOwn(Memory.Layout.XenstoreRing);
         GrantTable = new GrantTable(this);
         EventChannels = new EventChannels(this);
         Vcpu = new Vcpu(this, machine.Scheduler.CreateVcpu(id, ex => machine.Crash(this, ex)));
@@ -65,6 +64,18 @@ public sealed class Domain
 
     /// <summary>True once destroyed (dying or dead): it can no longer be the target of new grants or bindings.</summary>
     public bool IsDying => State is DomainState.Dying or DomainState.Dead;
+
+    /// <summary>
+    /// Set by Machine.DestroyDomain once its vCPU has stopped, its ports are
+    /// closed, xenstored has let go of its ring and its own mappings are
+    /// released (Xen's domain_kill up to domain_relinquish_resources): from
+    /// then on only peers' mappings and grant copies can reach its pages.
+    /// </summary>
+    internal bool Relinquished
+    {
+        get => _relinquished;
+        set => _relinquished = value;
+    }
 
     /// <summary>The domain's pseudo-physical memory (its p2m).</summary>
     public DomainMemory Memory { get; }

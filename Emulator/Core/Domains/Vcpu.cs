@@ -59,7 +59,7 @@ internal sealed class Vcpu : IVcpu
     private void RunUpcall()
     {
         Volatile.Write(ref _upcallQueued, 0);
-        byte[] shared = _domain.SharedInfo.Bytes;
+        Span<byte> shared = _domain.SharedInfo.Span;
         int vcpuInfo = SharedInfoLayout.VcpuInfo((int)Id);
         if (SharedBits.ReadU8(shared, vcpuInfo + VcpuInfoLayout.EvtchnUpcallPending) == 0
             || SharedBits.ReadU8(shared, vcpuInfo + VcpuInfoLayout.EvtchnUpcallMask) != 0)

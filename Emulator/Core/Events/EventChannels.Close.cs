@@ -92,7 +92,7 @@ public sealed partial class EventChannels
                         r.RemotePort = default;
                     }
 
-                    _ = SharedBits.TestAndClear(_owner.SharedInfo.Bytes, SharedInfoLayout.PendingWord(port), SharedInfoLayout.Bit(port));
+                    _ = SharedBits.TestAndClear(_owner.SharedInfo.Span, SharedInfoLayout.PendingWord(port), SharedInfoLayout.Bit(port));
                     e = default;
                     return Errno.Ok;
                 }

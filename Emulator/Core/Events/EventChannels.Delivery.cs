@@ -162,7 +162,7 @@ public sealed partial class EventChannels
             return Errno.EINVAL;
         }
 
-        byte[] shared = _owner.SharedInfo.Bytes;
+        Span<byte> shared = _owner.SharedInfo.Span;
         ulong bit = SharedInfoLayout.Bit(port);
         if (SharedBits.TestAndClear(shared, SharedInfoLayout.MaskWord(port), bit)
             && SharedBits.Test(shared, SharedInfoLayout.PendingWord(port), bit))
@@ -190,7 +190,7 @@ public sealed partial class EventChannels
     /// </summary>
     private EvtchnNotification MarkPending(EvtchnPort port)
     {
-        byte[] shared = _owner.SharedInfo.Bytes;
+        Span<byte> shared = _owner.SharedInfo.Span;
         ulong bit = SharedInfoLayout.Bit(port);
         if (SharedBits.TestAndSet(shared, SharedInfoLayout.PendingWord(port), bit)
             || SharedBits.Test(shared, SharedInfoLayout.MaskWord(port), bit))
@@ -210,7 +210,7 @@ public sealed partial class EventChannels
     /// </summary>
     private EvtchnNotification SelectAndRaise(EvtchnPort port)
     {
-        byte[] shared = _owner.SharedInfo.Bytes;
+        Span<byte> shared = _owner.SharedInfo.Span;
         int vcpuInfo = SharedInfoLayout.VcpuInfo(0);
         ulong selector = 1UL << (int)(port.Value / SharedInfoLayout.BitsPerWord);
         if (SharedBits.TestAndSet(shared, vcpuInfo + VcpuInfoLayout.EvtchnPendingSel, selector))

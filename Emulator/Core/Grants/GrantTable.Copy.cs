@@ -52,13 +52,13 @@ public sealed partial class GrantTable
             return status;
         }
 
-        byte[]? source = Claim(sourceDomain, op.Source, sourceIsGref, writable: false, out status);
+        PageFrame? source = Claim(sourceDomain, op.Source, sourceIsGref, writable: false, out status);
         if (source is null)
         {
             return status;
         }
 
-        byte[]? dest = Claim(destDomain, op.Dest, destIsGref, writable: true, out status);
+        PageFrame? dest = Claim(destDomain, op.Dest, destIsGref, writable: true, out status);
         if (dest is not null)
         {
             // gnttab_copy_buf checks the bounds only once both sides are claimed.
@@ -68,7 +68,9 @@ public sealed partial class GrantTable
             }
             else
             {
-                source.AsSpan(op.Source.Offset, op.Len).CopyTo(dest.AsSpan(op.Dest.Offset, op.Len));
+                // Both pages are native memory that cannot be freed while the
+                // pins are held (Machine.ReapIfUnreferenced): a plain memmove.
+                source.Span.Slice(op.Source.Offset, op.Len).CopyTo(dest.Span.Slice(op.Dest.Offset, op.Len));
             }
 
             if (destIsGref)
@@ -110,11 +112,11 @@ public sealed partial class GrantTable
     }
 
     /// <summary>
-    /// gnttab_copy_claim_buf: the bytes of one side. A grant side is pinned in
+    /// gnttab_copy_claim_buf: the frame of one side. A grant side is pinned in
     /// its granter's table for the caller; a frame side must be a frame the
     /// caller owns (nothing there, or a foreign page it maps, is GNTST_bad_page).
     /// </summary>
-    private byte[]? Claim(Domain domain, in GnttabCopyPtr side, bool isGref, bool writable, out GntSt status)
+    private PageFrame? Claim(Domain domain, in GnttabCopyPtr side, bool isGref, bool writable, out GntSt status)
     {
         if (isGref)
         {
@@ -129,25 +131,52 @@ public sealed partial class GrantTable
         }
 
         status = GntSt.Okay;
-        return frame.Bytes;
+        return frame;
     }
 
-    /// <summary>acquire_grant_for_copy on this (the granter's) table.</summary>
-    private byte[]? PinForCopy(GrantRef gref, DomId grantee, bool writable, out GntSt status)
+    /// <summary>
+    /// acquire_grant_for_copy on this (the granter's) table. The copy itself
+    /// runs outside the lock, so the pin also holds the granter's memory:
+    /// a granter that is dying by the time the lock is held is refused
+    /// (GNTST_bad_domain, as FindCopyDomain would have answered a moment
+    /// later), and one that dies while the copy runs is reaped only when the
+    /// pin is dropped (<see cref="UnpinForCopy"/>). A domain copying its own
+    /// grant is exempt: it is running, so it is not yet relinquished.
+    /// </summary>
+    private PageFrame? PinForCopy(GrantRef gref, DomId grantee, bool writable, out GntSt status)
     {
         lock (_lock)
         {
+            if (_owner.IsDying && grantee != _owner.Id)
+            {
+                status = GntSt.BadDomain;
+                return null;
+            }
+
             status = Pin(gref, grantee, writable, forMap: false, out PageFrame? frame);
-            return frame?.Bytes;
+            if (status == GntSt.Okay)
+            {
+                _copyPins++;
+            }
+
+            return frame;
         }
     }
 
-    /// <summary>release_grant_for_copy on this (the granter's) table.</summary>
+    /// <summary>release_grant_for_copy on this (the granter's) table; frees a dying granter whose last pin this was.</summary>
     private void UnpinForCopy(GrantRef gref, bool writable)
     {
+        bool lastPin;
         lock (_lock)
         {
             Unpin(gref, writable, forMap: false);
+            _copyPins--;
+            lastPin = _copyPins == 0 && _mapPins == 0;
+        }
+
+        if (lastPin)
+        {
+            ReapIfDying(_owner);
         }
     }
 }

@@ -25,6 +25,9 @@ public sealed partial class GrantTable
     /// <summary>Map pins on all of this table's entries: non-zero keeps a dying owner a zombie.</summary>
     private int _mapPins;
 
+    /// <summary>Copy pins of grant copies in flight on this table's entries: non-zero keeps a dying owner's memory from being freed under the copy.</summary>
+    private int _copyPins;
+
     private uint NrEntries => _nrFrames * GrantEntryV1.EntriesPerFrame;
 
     /// <summary>gnttab_grow_table: allocates and places frames up to <paramref name="nrFrames"/>. Caller holds the lock.</summary>
@@ -32,9 +35,7 @@ public sealed partial class GrantTable
     {
         for (uint i = _nrFrames; i < nrFrames; i++)
         {
-            PageFrame frame = _owner.Machine.Frames.Allocate(_owner.Id);
-            _owner.Memory.Place(FrameGfn(i), frame);
-            _frames[i] = frame;
+            _frames[i] = _owner.Memory.PlaceOwn(FrameGfn(i));
         }
 
         Array.Resize(ref _active, checked((int)(nrFrames * GrantEntryV1.EntriesPerFrame)));
@@ -163,7 +164,7 @@ public sealed partial class GrantTable
     /// </summary>
     private GntSt MarkBusy(GrantRef gref, bool pinned, DomId grantee, bool writable, bool forMap)
     {
-        byte[] frame = _frames[GrantEntryV1.FrameIndex(gref)].Bytes;
+        Span<byte> frame = _frames[GrantEntryV1.FrameIndex(gref)].Span;
         int offset = GrantEntryV1.OffsetInFrame(gref);
         GtfFlags typeMask = forMap ? GtfFlags.TypeMask | GtfFlags.SubPage : GtfFlags.TypeMask;
         for (int attempt = 1; ; attempt++)
@@ -202,7 +203,7 @@ public sealed partial class GrantTable
     {
         if (bits != GtfFlags.Invalid)
         {
-            GrantEntryV1.ClearFlags(_frames[GrantEntryV1.FrameIndex(gref)].Bytes, GrantEntryV1.OffsetInFrame(gref), bits);
+            GrantEntryV1.ClearFlags(_frames[GrantEntryV1.FrameIndex(gref)].Span, GrantEntryV1.OffsetInFrame(gref), bits);
         }
     }
 
@@ -214,7 +215,7 @@ public sealed partial class GrantTable
     /// </summary>
     private PageFrame? ResolveGrantedFrame(GrantRef gref)
     {
-        ReadOnlySpan<byte> entry = _frames[GrantEntryV1.FrameIndex(gref)].Bytes.AsSpan(GrantEntryV1.OffsetInFrame(gref), GrantEntryV1.Size);
+        ReadOnlySpan<byte> entry = _frames[GrantEntryV1.FrameIndex(gref)].Span.Slice(GrantEntryV1.OffsetInFrame(gref), GrantEntryV1.Size);
         PageFrame? frame = _owner.Memory.Frame(new Gfn(GrantEntryV1.ReadFrame(entry)));
         return frame is not null && frame.Owner == _owner.Id ? frame : null;
     }

@@ -61,6 +61,23 @@ public sealed partial class GrantTable : IGrantTableOps
         }
     }
 
+    /// <summary>
+    /// True while any entry of this table is pinned, by a mapping or by a
+    /// grant copy in flight. A dying domain is not freed while this holds
+    /// (Machine.ReapIfUnreferenced); read under the lock, so a pin taken after
+    /// it read false finds the domain dying and is refused.
+    /// </summary>
+    internal bool IsPinned
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _mapPins != 0 || _copyPins != 0;
+            }
+        }
+    }
+
     /// <summary>Grants in use by mappers and mappings held, one line each.</summary>
     public IEnumerable<string> Outstanding()
     {
@@ -128,7 +145,7 @@ public sealed partial class GrantTable : IGrantTableOps
     private static (Lock First, Lock Second) InOrder(GrantTable a, GrantTable b) =>
         a._owner.Id.Value <= b._owner.Id.Value ? (a._lock, b._lock) : (b._lock, a._lock);
 
-    /// <summary>After a mapping of a dying domain's page went away: free the zombie if nothing maps it now. Call with no lock held.</summary>
+    /// <summary>After a mapping of a dying domain's page or a copy pin went away: free the zombie if nothing pins it now. Call with no lock held.</summary>
     private static void ReapIfDying(Domain granter)
     {
         if (granter.State == DomainState.Dying)

@@ -49,6 +49,8 @@ public sealed class DeterministicScheduler : IScheduler
     private long _created;
     private ulong _nowNs;
     private int _running;
+    private int _runThreadId;
+    private volatile DeterministicVcpu? _current;
     private bool _disposed;
 
     /// <summary>A scheduler whose interleaving is fixed by <paramref name="seed"/>.</summary>
@@ -110,6 +112,7 @@ public sealed class DeterministicScheduler : IScheduler
         }
         finally
         {
+            Volatile.Write(ref _runThreadId, 0);
             Volatile.Write(ref _running, 0);
         }
     }
@@ -129,6 +132,7 @@ public sealed class DeterministicScheduler : IScheduler
         }
         finally
         {
+            Volatile.Write(ref _runThreadId, 0);
             Volatile.Write(ref _running, 0);
         }
     }
@@ -148,6 +152,12 @@ public sealed class DeterministicScheduler : IScheduler
             vcpu.Shutdown();
         }
     }
+
+    /// <summary>The vCPU whose item is running now, or null between items.</summary>
+    internal DeterministicVcpu? Current => _current;
+
+    /// <summary>True on the thread inside <see cref="RunUntil"/> or <see cref="RunFor"/>.</summary>
+    internal bool IsRunThread => Volatile.Read(ref _runThreadId) == Environment.CurrentManagedThreadId;
 
     /// <summary>The lock that guards the scheduler and the state of all its vCPUs.</summary>
     internal Lock SyncRoot => _lock;
@@ -190,6 +200,8 @@ public sealed class DeterministicScheduler : IScheduler
         {
             throw new InvalidOperationException("the deterministic scheduler is already running (re-entered from work or from another thread)");
         }
+
+        Volatile.Write(ref _runThreadId, Environment.CurrentManagedThreadId);
     }
 
     /// <summary>Runs one item that starts before <paramref name="endNs"/>. False when there is none.</summary>
@@ -223,6 +235,10 @@ public sealed class DeterministicScheduler : IScheduler
             {
                 return false;
             }
+
+            // Under the lock that Shutdown takes: a vCPU shut down after this
+            // still counts as running until its item returns (IsRunning).
+            _current = vcpu;
         }
 
         // Outside the lock: the item may post, arm timers or shut vCPUs down,
@@ -234,6 +250,10 @@ public sealed class DeterministicScheduler : IScheduler
         catch (Exception exception)
         {
             vcpu.Fault(exception);
+        }
+        finally
+        {
+            _current = null;
         }
 
         Volatile.Write(ref _nowNs, Math.Min(SchedulerTime.AddSaturating(_nowNs, StepNs), endNs));

@@ -18,6 +18,10 @@ internal sealed class DeterministicVcpu(DomId domain, DeterministicScheduler sch
 
     public bool IsShutdown => _shutdown;
 
+    public bool IsRunning => scheduler.Current == this;
+
+    public bool IsCurrent => scheduler.Current == this && scheduler.IsRunThread;
+
     /// <summary>Its rank in creation order: ties between vCPUs go to the one created first.</summary>
     public long Order => order;
 

@@ -20,4 +20,15 @@ public interface IVcpuContext
 
     /// <summary>True while the vCPU has been shut down.</summary>
     bool IsShutdown { get; }
+
+    /// <summary>
+    /// True while a work item or timer callback of this vCPU is running, on
+    /// any thread; a shut-down vCPU's item that was already running counts
+    /// until it returns. With <see cref="Shutdown"/> first, waiting for this
+    /// to be false is Xen's vcpu_sleep_sync: afterwards the vCPU runs nothing.
+    /// </summary>
+    bool IsRunning { get; }
+
+    /// <summary>True when the calling thread is running this vCPU's work (it could not wait for itself to stop).</summary>
+    bool IsCurrent { get; }
 }

@@ -39,6 +39,9 @@ internal sealed class ThreadedVcpu : IVcpuContext
 
     /// <summary>1 from the post that queues the vCPU until a turn ends with no work and no due timer.</summary>
     private int _scheduled;
+
+    /// <summary>1 while a pCPU is inside <see cref="RunTurn"/> for this vCPU.</summary>
+    private int _running;
     private volatile bool _shutdown;
     private volatile Pcpu _home;
 
@@ -64,6 +67,20 @@ internal sealed class ThreadedVcpu : IVcpuContext
     public Pcpu Home => _home;
 
     public bool IsShutdown => _shutdown;
+
+    public bool IsRunning
+    {
+        get
+        {
+            // Pairs with the exchange in RunTurn (a Dekker handshake): a caller
+            // that set _shutdown and then reads 0 here knows any turn that starts
+            // later sees _shutdown before running an item.
+            Interlocked.MemoryBarrier();
+            return Volatile.Read(ref _running) != 0;
+        }
+    }
+
+    public bool IsCurrent => t_current == this;
 
     /// <summary>The deadline of the timer heap's entry for this vCPU (ulong.MaxValue: none). Timer lock held.</summary>
     public ulong QueuedTimerNs { get; set; } = ulong.MaxValue;
@@ -163,6 +180,7 @@ internal sealed class ThreadedVcpu : IVcpuContext
     {
         _home = pcpu;
         t_current = this;
+        Interlocked.Exchange(ref _running, 1);
         try
         {
             for (int ran = 0; ran < BatchItems; ran++)
@@ -204,6 +222,7 @@ internal sealed class ThreadedVcpu : IVcpuContext
         finally
         {
             t_current = null;
+            Volatile.Write(ref _running, 0);
         }
     }
 

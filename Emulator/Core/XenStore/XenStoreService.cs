@@ -41,6 +41,9 @@ public sealed class XenStoreService
     /// <summary>Lines xenstored logs: protocol violations of rings and sockets, and XS_CONTROL print.</summary>
     public event Action<string>? Logged;
 
+    /// <summary>True while a service pass runs on xenstored's vCPU (Machine.Dispose frees no page while one does).</summary>
+    internal bool IsRunning => _vcpu.IsRunning;
+
     /// <summary>The server's end of <paramref name="domain"/>'s ring, while it is attached.</summary>
     internal XsRingConnection? Ring(DomId domain) => _rings.GetValueOrDefault(domain.Value);
 
@@ -62,7 +65,7 @@ public sealed class XenStoreService
 
         var ring = new XsRingConnection(domain, Core, Log);
         ring.OutputQueued += () => Kick(ring);
-        SharedBits.WriteU32(domain.XenstoreRing.Bytes, ServerFeaturesOffset, (uint)Features);
+        SharedBits.WriteU32(domain.XenstoreRing.Span, ServerFeaturesOffset, (uint)Features);
         rc = dom0.EventChannels.BindInterdomainForXen(domain.Id, alloc.Port, _ => Kick(ring), out EvtchnPort serverPort);
         if (rc != Errno.Ok)
         {
@@ -86,6 +89,15 @@ public sealed class XenStoreService
             return;
         }
 
+        // A service pass that found the ring before it was removed may still
+        // be reading or writing the page on xenstored's vCPU: wait it out, so
+        // that once Detach returns nothing of xenstored touches the page and
+        // the reaper may free it (C xenstored stops using a domain's ring
+        // when it hears @releaseDomain, before the page goes back to Xen).
+        lock (ring.ServiceLock)
+        {
+        }
+
         Core.Disconnect(ring.Connection);
         Core.ReleaseDomain(domain.Id);
         _machine.Dom0.EventChannels.FreeXenEventChannel(ring.ServerPort);
@@ -103,14 +115,20 @@ public sealed class XenStoreService
     {
         _queued.TryRemove(ring, out _);
 
-        // A pass queued before Detach finds its ring gone; compare the ring
-        // itself, not the id, because a later domain may reuse the id.
-        if (!_rings.TryGetValue(ring.Domain.Id.Value, out XsRingConnection? live) || live != ring)
+        bool notify, more;
+        lock (ring.ServiceLock)
         {
-            return;
+            // A pass queued before Detach finds its ring gone; compare the ring
+            // itself, not the id, because a later domain may reuse the id.
+            // Checked under the service lock, which Detach waits for.
+            if (!_rings.TryGetValue(ring.Domain.Id.Value, out XsRingConnection? live) || live != ring)
+            {
+                return;
+            }
+
+            (notify, more) = ring.Service();
         }
 
-        (bool notify, bool more) = ring.Service();
         if (notify)
         {
             _machine.Dom0.EventChannels.NotifyViaXenEventChannel(ring.ServerPort);

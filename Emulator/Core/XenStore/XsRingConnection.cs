@@ -1,4 +1,5 @@
 using XvifSim.Emulator.Domains;
+using XvifSim.Emulator.Memory;
 using XvifSim.Public;
 using XvifSim.Public.XenStore;
 using static XvifSim.Public.XenStore.XenstoreDomainInterface;
@@ -32,7 +33,7 @@ internal sealed class XsRingConnection
     /// </summary>
     public const int MaxQueuedReplies = 20;
 
-    private readonly byte[] _page;
+    private readonly PageFrame _frame;
     private readonly XenStoreCore _core;
     private readonly Action<string> _log;
     private readonly Lock _outLock = new();
@@ -47,13 +48,19 @@ internal sealed class XsRingConnection
     public XsRingConnection(Domain domain, XenStoreCore core, Action<string> log)
     {
         Domain = domain;
-        _page = domain.XenstoreRing.Bytes;
+        _frame = domain.XenstoreRing;
         _core = core;
         _log = log;
         Connection = core.Connect(domain.Id, domain.IsPrivileged, Enqueue);
     }
 
     public Domain Domain { get; }
+
+    /// <summary>Held by a service pass; Detach takes it after forgetting the ring, so no pass touches the page once the domain is detached.</summary>
+    public Lock ServiceLock { get; } = new();
+
+    /// <summary>The ring page, read where it is used: a pass must not outlive Detach with a span of it (see <see cref="ServiceLock"/>).</summary>
+    private Span<byte> Page => _frame.Span;
 
     public XsConnection Connection { get; }
 
@@ -96,8 +103,8 @@ internal sealed class XsRingConnection
     private bool ReadRequests()
     {
         _unread = false;
-        uint cons = SharedBits.ReadU32(_page, ReqConsOffset);
-        uint prod = SharedBits.ReadU32(_page, ReqProdOffset);
+        uint cons = SharedBits.ReadU32(Page, ReqConsOffset);
+        uint prod = SharedBits.ReadU32(Page, ReqProdOffset);
         uint available = unchecked(prod - cons);
         if (available > RingSize)
         {
@@ -153,13 +160,13 @@ internal sealed class XsRingConnection
     {
         // mb(): finish reading before telling the guest the space is free.
         Interlocked.MemoryBarrier();
-        SharedBits.WriteU32(_page, ReqConsOffset, cons);
+        SharedBits.WriteU32(Page, ReqConsOffset, cons);
     }
 
     private bool WriteOutput()
     {
-        uint prod = SharedBits.ReadU32(_page, RspProdOffset);
-        uint cons = SharedBits.ReadU32(_page, RspConsOffset);
+        uint prod = SharedBits.ReadU32(Page, RspProdOffset);
+        uint cons = SharedBits.ReadU32(Page, RspConsOffset);
         uint used = unchecked(prod - cons);
         if (used > RingSize)
         {
@@ -200,7 +207,7 @@ internal sealed class XsRingConnection
 
         // wmb(): the bytes before the producer index.
         Interlocked.MemoryBarrier();
-        SharedBits.WriteU32(_page, RspProdOffset, prod);
+        SharedBits.WriteU32(Page, RspProdOffset, prod);
         return true;
     }
 
@@ -251,16 +258,16 @@ internal sealed class XsRingConnection
     {
         int at = MaskIndex(index);
         int first = Math.Min(destination.Length, RingSize - at);
-        _page.AsSpan(ReqOffset + at, first).CopyTo(destination);
-        _page.AsSpan(ReqOffset, destination.Length - first).CopyTo(destination[first..]);
+        Page.Slice(ReqOffset + at, first).CopyTo(destination);
+        Page.Slice(ReqOffset, destination.Length - first).CopyTo(destination[first..]);
     }
 
     private void CopyIn(uint index, ReadOnlySpan<byte> source)
     {
         int at = MaskIndex(index);
         int first = Math.Min(source.Length, RingSize - at);
-        source[..first].CopyTo(_page.AsSpan(RspOffset + at, first));
-        source[first..].CopyTo(_page.AsSpan(RspOffset, source.Length - first));
+        source[..first].CopyTo(Page.Slice(RspOffset + at, first));
+        source[first..].CopyTo(Page.Slice(RspOffset, source.Length - first));
     }
 
     /// <summary>
@@ -273,7 +280,7 @@ internal sealed class XsRingConnection
     private void Fail(XenstoreRingError error, string why)
     {
         Error = error;
-        SharedBits.WriteU32(_page, ErrorOffset, (uint)error);
+        SharedBits.WriteU32(Page, ErrorOffset, (uint)error);
         _core.Disconnect(Connection);
         lock (_outLock)
         {

@@ -15,7 +15,7 @@ public sealed class EventDispatcher
     private readonly IHypercalls _hypercalls;
     private readonly Dictionary<uint, Action<EvtchnPort>> _handlers = [];
     private readonly Action<Action> _runInKernel;
-    private readonly byte[] _sharedInfo;
+    private readonly Memory<byte> _sharedInfo;
 
     /// <param name="hypercalls">The domain's facade.</param>
     /// <param name="runInKernel">Wraps the upcall (the kernel's interrupt entry), e.g. to make awaits resume on the vCPU.</param>
@@ -27,8 +27,8 @@ public sealed class EventDispatcher
         // (Linux's xen_evtchn_mask_all); Bind unmasks the ones it handles.
         // The kernel maps shared_info once at boot, as a real one does; the
         // upcall runs for every event and must not look it up again.
-        _sharedInfo = hypercalls.Memory.Page(hypercalls.StartInfo.Layout.SharedInfo);
-        byte[] shared = _sharedInfo;
+        _sharedInfo = hypercalls.Memory.PageMemory(hypercalls.StartInfo.Layout.SharedInfo);
+        Span<byte> shared = _sharedInfo.Span;
         for (int word = 0; word < SharedInfoLayout.Words; word++)
         {
             SharedBits.ExchangeU64(shared, SharedInfoLayout.EvtchnMaskOffset + word * 8, ulong.MaxValue);
@@ -56,7 +56,7 @@ public sealed class EventDispatcher
 
     private void Upcall()
     {
-        byte[] shared = _sharedInfo;
+        Span<byte> shared = _sharedInfo.Span;
         int vcpuInfo = SharedInfoLayout.VcpuInfo((int)_hypercalls.Vcpu.Id);
         SharedBits.WriteU8(shared, vcpuInfo + VcpuInfoLayout.EvtchnUpcallPending, 0);
         ulong selected = SharedBits.ExchangeU64(shared, vcpuInfo + VcpuInfoLayout.EvtchnPendingSel, 0);

@@ -68,7 +68,7 @@ public sealed class GrantTableClient
             throw new ArgumentException($"{gref} is not granted", nameof(gref));
         }
 
-        byte[] frame = Frame(gref);
+        Span<byte> frame = Frame(gref);
         int offset = GrantEntryV1.OffsetInFrame(gref);
         while (true)
         {
@@ -92,7 +92,7 @@ public sealed class GrantTableClient
     /// <summary>The flags Xen currently shows on <paramref name="gref"/>'s entry.</summary>
     public GtfFlags Flags(GrantRef gref) => GrantEntryV1.ReadFlags(Frame(gref), GrantEntryV1.OffsetInFrame(gref));
 
-    private byte[] Frame(GrantRef gref) => _hypercalls.Memory.Page(_frames[GrantEntryV1.FrameIndex(gref)]);
+    private Span<byte> Frame(GrantRef gref) => _hypercalls.Memory.Page(_frames[GrantEntryV1.FrameIndex(gref)]);
 
     private bool Grow(uint frames)
     {

@@ -21,7 +21,7 @@ public sealed class PageAllocator(IGuestMemory memory)
     {
         if (_free.TryPop(out gfn))
         {
-            memory.Page(gfn).AsSpan().Clear();
+            memory.Page(gfn).Clear();
         }
         else if (_next < memory.Layout.RamPages)
         {

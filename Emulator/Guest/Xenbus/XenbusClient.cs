@@ -33,7 +33,7 @@ public sealed partial class XenbusClient
         _kernel = kernel;
         StartInfo start = kernel.Hypercalls.StartInfo;
         _port = start.StoreEvtchn;
-        _ring = new XenbusRing(kernel.Hypercalls.Memory.Page(start.StoreMfn));
+        _ring = new XenbusRing(kernel.Hypercalls.Memory.PageMemory(start.StoreMfn));
         kernel.Events.Bind(_port, _ => Poll());
     }
 

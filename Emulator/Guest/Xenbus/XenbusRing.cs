@@ -11,7 +11,7 @@ namespace XvifSim.Guest.Xenbus;
 /// reassembled into messages. The server's indices are read once per pass
 /// and checked. Runs on the guest's vCPU.
 /// </summary>
-internal sealed class XenbusRing(byte[] page)
+internal sealed class XenbusRing(Memory<byte> pageMemory)
 {
     private readonly Queue<byte[]> _out = new();
     private readonly byte[] _in = new byte[XsdSockmsg.Size + XsLimits.PayloadMax];
@@ -23,6 +23,9 @@ internal sealed class XenbusRing(byte[] page)
 
     public void Queue(byte[] message) => _out.Enqueue(message);
 
+    /// <summary>The ring page, looked up where it is used (a span cannot be kept in a field).</summary>
+    private Span<byte> Page => pageMemory.Span;
+
     /// <summary>Writes as much queued output as fits; true if anything was written (the server must be notified).</summary>
     public bool Write()
     {
@@ -31,8 +34,8 @@ internal sealed class XenbusRing(byte[] page)
             return false;
         }
 
-        uint cons = SharedBits.ReadU32(page, ReqConsOffset);
-        uint prod = SharedBits.ReadU32(page, ReqProdOffset);
+        uint cons = SharedBits.ReadU32(Page, ReqConsOffset);
+        uint prod = SharedBits.ReadU32(Page, ReqProdOffset);
         uint used = unchecked(prod - cons);
         if (used > RingSize)
         {
@@ -46,8 +49,8 @@ internal sealed class XenbusRing(byte[] page)
             int n = (int)Math.Min((uint)(message.Length - _outOffset), RingSize - used);
             int at = MaskIndex(prod);
             int first = Math.Min(n, RingSize - at);
-            message.AsSpan(_outOffset, first).CopyTo(page.AsSpan(ReqOffset + at));
-            message.AsSpan(_outOffset + first, n - first).CopyTo(page.AsSpan(ReqOffset));
+            message.AsSpan(_outOffset, first).CopyTo(Page.Slice(ReqOffset + at));
+            message.AsSpan(_outOffset + first, n - first).CopyTo(Page.Slice(ReqOffset));
             prod += (uint)n;
             used += (uint)n;
             _outOffset += n;
@@ -65,7 +68,7 @@ internal sealed class XenbusRing(byte[] page)
 
         // wmb(): the bytes before the index that publishes them.
         Interlocked.MemoryBarrier();
-        SharedBits.WriteU32(page, ReqProdOffset, prod);
+        SharedBits.WriteU32(Page, ReqProdOffset, prod);
         return true;
     }
 
@@ -81,8 +84,8 @@ internal sealed class XenbusRing(byte[] page)
             return false;
         }
 
-        uint cons = SharedBits.ReadU32(page, RspConsOffset);
-        uint prod = SharedBits.ReadU32(page, RspProdOffset);
+        uint cons = SharedBits.ReadU32(Page, RspConsOffset);
+        uint prod = SharedBits.ReadU32(Page, RspProdOffset);
         uint available = unchecked(prod - cons);
         if (available > RingSize)
         {
@@ -101,8 +104,8 @@ internal sealed class XenbusRing(byte[] page)
             int n = (int)Math.Min((uint)wanted, available);
             int at = MaskIndex(cons);
             int first = Math.Min(n, RingSize - at);
-            page.AsSpan(RspOffset + at, first).CopyTo(_in.AsSpan(_inLength));
-            page.AsSpan(RspOffset, n - first).CopyTo(_in.AsSpan(_inLength + first));
+            Page.Slice(RspOffset + at, first).CopyTo(_in.AsSpan(_inLength));
+            Page.Slice(RspOffset, n - first).CopyTo(_in.AsSpan(_inLength + first));
             cons += (uint)n;
             available -= (uint)n;
             _inLength += n;
@@ -132,7 +135,7 @@ internal sealed class XenbusRing(byte[] page)
 
         // mb(): finish reading before freeing the space.
         Interlocked.MemoryBarrier();
-        SharedBits.WriteU32(page, RspConsOffset, cons);
+        SharedBits.WriteU32(Page, RspConsOffset, cons);
         return true;
     }
 
@@ -149,8 +152,8 @@ internal sealed class XenbusRing(byte[] page)
             return true;
         }
 
-        var features = (XenstoreServerFeatures)SharedBits.ReadU32(page, ServerFeaturesOffset);
-        uint error = SharedBits.ReadU32(page, ErrorOffset);
+        var features = (XenstoreServerFeatures)SharedBits.ReadU32(Page, ServerFeaturesOffset);
+        uint error = SharedBits.ReadU32(Page, ErrorOffset);
         if (features.HasFlag(XenstoreServerFeatures.Error) && error != 0)
         {
             Broken = $"the server stopped serving the ring: error {error}";

@@ -42,7 +42,7 @@ internal sealed class CoreDemo(GuestKernel dom0, GuestKernel guest)
     public void GuestOffer()
     {
         _guestPage = guest.Pages.Allocate();
-        Encoding.ASCII.GetBytes(GuestMessage).CopyTo(guest.Hypercalls.Memory.Page(_guestPage), 0);
+        Encoding.ASCII.GetBytes(GuestMessage).CopyTo(guest.Hypercalls.Memory.Page(_guestPage));
         if (!guest.Grants.TryGrantForeignAccess(dom0.DomId, _guestPage, readOnly: false, out _gref))
         {
             Fail("guest1: no free grant reference");
@@ -80,15 +80,14 @@ internal sealed class CoreDemo(GuestKernel dom0, GuestKernel guest)
         }
 
         _handle = map[0].Handle;
-        byte[] mapped = dom0.Hypercalls.Memory.Page(_mapGfn);
-        string seen = Encoding.ASCII.GetString(mapped, 0, GuestMessage.Length);
+        Span<byte> mapped = dom0.Hypercalls.Memory.Page(_mapGfn);
+        string seen = Encoding.ASCII.GetString(mapped[..GuestMessage.Length]);
         dom0.Log($"bound {_dom0Port} to {guest.DomId} {_guestPort}; mapped {guest.DomId} {_gref} at {_mapGfn} ({_handle}): \"{seen}\"");
         Expect(seen == GuestMessage, $"dom0 read \"{seen}\" through the mapping");
-        Encoding.ASCII.GetBytes(MappedReply).CopyTo(mapped, MappedOffset);
+        Encoding.ASCII.GetBytes(MappedReply).CopyTo(mapped[MappedOffset..]);
 
         Gfn bounce = dom0.Pages.Allocate();
-        byte[] bounceBytes = dom0.Hypercalls.Memory.Page(bounce);
-        Encoding.ASCII.GetBytes(CopiedReply).CopyTo(bounceBytes, 0);
+        Encoding.ASCII.GetBytes(CopiedReply).CopyTo(dom0.Hypercalls.Memory.Page(bounce));
         Span<GnttabCopy> copies =
         [
             new()
@@ -107,7 +106,7 @@ internal sealed class CoreDemo(GuestKernel dom0, GuestKernel guest)
             },
         ];
         dom0.Hypercalls.GrantTable.Copy(copies);
-        string copiedOut = Encoding.ASCII.GetString(bounceBytes, 2048, GuestMessage.Length);
+        string copiedOut = Encoding.ASCII.GetString(dom0.Hypercalls.Memory.Page(bounce).Slice(2048, GuestMessage.Length));
         dom0.Log($"grant copy into {_gref}: {copies[0].Status}; out of it: {copies[1].Status}, \"{copiedOut}\"");
         Expect(copies[0].Status == GntSt.Okay && copies[1].Status == GntSt.Okay && copiedOut == GuestMessage, "both grant copies succeed");
         dom0.Pages.Free(bounce);
@@ -119,9 +118,9 @@ internal sealed class CoreDemo(GuestKernel dom0, GuestKernel guest)
     /// <summary>Step 3, on the guest: read what dom0 wrote, show that access cannot end while mapped, answer.</summary>
     private void GuestOnEvent()
     {
-        byte[] page = guest.Hypercalls.Memory.Page(_guestPage);
-        string mapped = Encoding.ASCII.GetString(page, MappedOffset, MappedReply.Length);
-        string copied = Encoding.ASCII.GetString(page, CopiedOffset, CopiedReply.Length);
+        Span<byte> page = guest.Hypercalls.Memory.Page(_guestPage);
+        string mapped = Encoding.ASCII.GetString(page.Slice(MappedOffset, MappedReply.Length));
+        string copied = Encoding.ASCII.GetString(page.Slice(CopiedOffset, CopiedReply.Length));
         guest.Log($"event on {_guestPort}: page now holds \"{mapped}\" and \"{copied}\"");
         Expect(mapped == MappedReply && copied == CopiedReply, "the guest sees dom0's writes in its own page");
 

@@ -43,14 +43,14 @@ public static class GrantEntryV1
         BinaryPrimitives.ReadUInt32LittleEndian(entry[FrameOffset..]);
 
     /// <summary>Reads the flags once, atomically (the entry is 8-byte aligned in its frame).</summary>
-    public static GtfFlags ReadFlags(byte[] frame, int entryOffset) =>
+    public static GtfFlags ReadFlags(Span<byte> frame, int entryOffset) =>
         (GtfFlags)(ushort)Volatile.Read(ref FlagsWord(frame, entryOffset));
 
     /// <summary>
     /// Compare-and-swap of the flags half-word, as Xen's cmpxchg on the entry.
     /// Returns the flags found; the swap happened if they equal <paramref name="expected"/>.
     /// </summary>
-    public static GtfFlags CompareExchangeFlags(byte[] frame, int entryOffset, GtfFlags value, GtfFlags expected)
+    public static GtfFlags CompareExchangeFlags(Span<byte> frame, int entryOffset, GtfFlags value, GtfFlags expected)
     {
         ref uint word = ref FlagsWord(frame, entryOffset);
         while (true)
@@ -73,7 +73,7 @@ public static class GrantEntryV1
     /// Reads flags and domid together with one atomic 32-bit load, as Xen reads
     /// the "grant_combo" before checking an entry.
     /// </summary>
-    public static GtfFlags ReadFlagsAndDomId(byte[] frame, int entryOffset, out DomId domid)
+    public static GtfFlags ReadFlagsAndDomId(Span<byte> frame, int entryOffset, out DomId domid)
     {
         uint word = Volatile.Read(ref FlagsWord(frame, entryOffset));
         domid = new DomId((ushort)(word >> 16));
@@ -85,7 +85,7 @@ public static class GrantEntryV1
     /// grant_combo): the flags become <paramref name="value"/> only if both the
     /// flags and the domid are still the expected ones. True if the swap happened.
     /// </summary>
-    public static bool CompareExchangeFlagsAndDomId(byte[] frame, int entryOffset, GtfFlags value, GtfFlags expectedFlags, DomId expectedDomId)
+    public static bool CompareExchangeFlagsAndDomId(Span<byte> frame, int entryOffset, GtfFlags value, GtfFlags expectedFlags, DomId expectedDomId)
     {
         uint expected = ((uint)expectedDomId.Value << 16) | (ushort)expectedFlags;
         uint updated = ((uint)expectedDomId.Value << 16) | (ushort)value;
@@ -93,16 +93,16 @@ public static class GrantEntryV1
     }
 
     /// <summary>Atomically clears <paramref name="bits"/> of the flags, leaving the domid alone (Xen's gnttab_clear_flags).</summary>
-    public static void ClearFlags(byte[] frame, int entryOffset, GtfFlags bits) =>
+    public static void ClearFlags(Span<byte> frame, int entryOffset, GtfFlags bits) =>
         Interlocked.And(ref FlagsWord(frame, entryOffset), ~(uint)(ushort)bits);
 
     /// <summary>
     /// Writes a complete entry the way a granting guest must: domid and frame
     /// first, a barrier, then flags (grant_table.h).
     /// </summary>
-    public static void Write(byte[] frame, int entryOffset, DomId domid, uint grantedFrame, GtfFlags flags)
+    public static void Write(Span<byte> frame, int entryOffset, DomId domid, uint grantedFrame, GtfFlags flags)
     {
-        Span<byte> entry = frame.AsSpan(entryOffset, Size);
+        Span<byte> entry = frame.Slice(entryOffset, Size);
         BinaryPrimitives.WriteUInt16LittleEndian(entry[DomIdOffset..], domid.Value);
         BinaryPrimitives.WriteUInt32LittleEndian(entry[FrameOffset..], grantedFrame);
         ref uint word = ref FlagsWord(frame, entryOffset);
@@ -123,9 +123,9 @@ public static class GrantEntryV1
     /// The 32-bit word that holds flags (low half) and domid (high half),
     /// the "grant_combo" Xen updates as one. Little-endian, so flags is the low half.
     /// </summary>
-    private static ref uint FlagsWord(byte[] frame, int entryOffset)
+    private static ref uint FlagsWord(Span<byte> frame, int entryOffset)
     {
-        if ((entryOffset & (Size - 1)) != 0 || (uint)entryOffset > XenPage.Size - Size)
+        if ((entryOffset & (Size - 1)) != 0 || (uint)entryOffset > (uint)(Math.Min(frame.Length, XenPage.Size) - Size))
         {
             throw new ArgumentOutOfRangeException(nameof(entryOffset), entryOffset, "grant entries are 8-byte aligned within the frame");
         }

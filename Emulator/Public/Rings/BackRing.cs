@@ -12,15 +12,15 @@ namespace XvifSim.Public.Rings;
 public sealed class BackRing
 {
     /// <summary>BACK_RING_INIT over a page the frontend set up.</summary>
-    public BackRing(byte[] page, int entrySize)
+    public BackRing(Memory<byte> page, int entrySize)
     {
         Page = page;
         EntrySize = entrySize;
         Size = SharedRing.Size(entrySize);
     }
 
-    /// <summary>The shared ring page.</summary>
-    public byte[] Page { get; }
+    /// <summary>The shared ring page (a page of guest memory; see IGuestMemory.PageMemory).</summary>
+    public Memory<byte> Page { get; }
 
     /// <summary>Bytes per entry (the larger of request and response).</summary>
     public int EntrySize { get; }
@@ -41,7 +41,7 @@ public sealed class BackRing
     public int EntryOffset(RingIndex index) => SharedRing.EntryOffset(index, Size, EntrySize);
 
     /// <summary>The shared req_prod, read once.</summary>
-    public RingIndex ReadReqProd() => new(SharedBits.ReadU32(Page, SharedRing.ReqProdOffset));
+    public RingIndex ReadReqProd() => new(SharedBits.ReadU32(Page.Span, SharedRing.ReqProdOffset));
 
     /// <summary>
     /// RING_HAS_UNCONSUMED_REQUESTS: min(req_prod - req_cons, size - (req_cons - rsp_prod_pvt)),
@@ -64,13 +64,14 @@ public sealed class BackRing
     /// </summary>
     public bool PushResponsesAndCheckNotify()
     {
-        var old = new RingIndex(SharedBits.ReadU32(Page, SharedRing.RspProdOffset));
+        Span<byte> page = Page.Span;
+        var old = new RingIndex(SharedBits.ReadU32(page, SharedRing.RspProdOffset));
         RingBarrier.Wmb();
-        SharedBits.WriteU32(Page, SharedRing.RspProdOffset, RspProdPvt.Value);
+        SharedBits.WriteU32(page, SharedRing.RspProdOffset, RspProdPvt.Value);
         RingBarrier.Mb();
-        var eventIndex = new RingIndex(SharedBits.ReadU32(Page, SharedRing.RspEventOffset));
+        var eventIndex = new RingIndex(SharedBits.ReadU32(page, SharedRing.RspEventOffset));
         bool notify = SharedRing.ShouldNotify(RspProdPvt, eventIndex, old);
-        Trace?.Pushed(Page, Size, EntrySize, TraceRingAction.ResponsePushed, TraceRingIndexKind.RspProd, old, RspProdPvt, eventIndex, notify);
+        Trace?.Pushed(page, Size, EntrySize, TraceRingAction.ResponsePushed, TraceRingIndexKind.RspProd, old, RspProdPvt, eventIndex, notify);
         return notify;
     }
 
@@ -86,7 +87,7 @@ public sealed class BackRing
             return true;
         }
 
-        SharedBits.WriteU32(Page, SharedRing.ReqEventOffset, (ReqCons + 1).Value);
+        SharedBits.WriteU32(Page.Span, SharedRing.ReqEventOffset, (ReqCons + 1).Value);
         Trace?.Index(TraceRingIndexKind.ReqEvent, notify: false, ReqCons, ReqCons + 1, default);
         RingBarrier.Mb();
         return UnconsumedRequests(ReadReqProd()) != 0;
@@ -109,7 +110,7 @@ public sealed class BackRing
                 return true;
             }
 
-            SharedBits.WriteU32(Page, SharedRing.ReqEventOffset, (prod + 1).Value);
+            SharedBits.WriteU32(Page.Span, SharedRing.ReqEventOffset, (prod + 1).Value);
             Trace?.Index(TraceRingIndexKind.ReqEvent, notify: false, ReqCons, prod + 1, default);
             RingBarrier.Mb();
         }

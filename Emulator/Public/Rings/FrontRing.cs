@@ -10,15 +10,15 @@ namespace XvifSim.Public.Rings;
 public sealed class FrontRing
 {
     /// <summary>FRONT_RING_INIT over a page already set up with <see cref="SharedRing.Init"/>.</summary>
-    public FrontRing(byte[] page, int entrySize)
+    public FrontRing(Memory<byte> page, int entrySize)
     {
         Page = page;
         EntrySize = entrySize;
         Size = SharedRing.Size(entrySize);
     }
 
-    /// <summary>The shared ring page.</summary>
-    public byte[] Page { get; }
+    /// <summary>The shared ring page (a page of guest memory; see IGuestMemory.PageMemory).</summary>
+    public Memory<byte> Page { get; }
 
     /// <summary>Bytes per entry (the larger of request and response).</summary>
     public int EntrySize { get; }
@@ -45,10 +45,10 @@ public sealed class FrontRing
     public int EntryOffset(RingIndex index) => SharedRing.EntryOffset(index, Size, EntrySize);
 
     /// <summary>The entry bytes for the next request (at req_prod_pvt).</summary>
-    public Span<byte> NextRequest() => Page.AsSpan(EntryOffset(ReqProdPvt), EntrySize);
+    public Span<byte> NextRequest() => Page.Span.Slice(EntryOffset(ReqProdPvt), EntrySize);
 
     /// <summary>The shared rsp_prod, read once (the caller must not trust it beyond the ring size).</summary>
-    public RingIndex ReadRspProd() => new(SharedBits.ReadU32(Page, SharedRing.RspProdOffset));
+    public RingIndex ReadRspProd() => new(SharedBits.ReadU32(Page.Span, SharedRing.RspProdOffset));
 
     /// <summary>
     /// RING_PUSH_REQUESTS_AND_CHECK_NOTIFY: publish req_prod_pvt (after a
@@ -56,13 +56,14 @@ public sealed class FrontRing
     /// </summary>
     public bool PushRequestsAndCheckNotify()
     {
-        var old = new RingIndex(SharedBits.ReadU32(Page, SharedRing.ReqProdOffset));
+        Span<byte> page = Page.Span;
+        var old = new RingIndex(SharedBits.ReadU32(page, SharedRing.ReqProdOffset));
         RingBarrier.Wmb();
-        SharedBits.WriteU32(Page, SharedRing.ReqProdOffset, ReqProdPvt.Value);
+        SharedBits.WriteU32(page, SharedRing.ReqProdOffset, ReqProdPvt.Value);
         RingBarrier.Mb();
-        var eventIndex = new RingIndex(SharedBits.ReadU32(Page, SharedRing.ReqEventOffset));
+        var eventIndex = new RingIndex(SharedBits.ReadU32(page, SharedRing.ReqEventOffset));
         bool notify = SharedRing.ShouldNotify(ReqProdPvt, eventIndex, old);
-        Trace?.Pushed(Page, Size, EntrySize, TraceRingAction.RequestPushed, TraceRingIndexKind.ReqProd, old, ReqProdPvt, eventIndex, notify);
+        Trace?.Pushed(page, Size, EntrySize, TraceRingAction.RequestPushed, TraceRingIndexKind.ReqProd, old, ReqProdPvt, eventIndex, notify);
         return notify;
     }
 
@@ -81,7 +82,7 @@ public sealed class FrontRing
             return true;
         }
 
-        SharedBits.WriteU32(Page, SharedRing.RspEventOffset, (RspCons + 1).Value);
+        SharedBits.WriteU32(Page.Span, SharedRing.RspEventOffset, (RspCons + 1).Value);
         Trace?.Index(TraceRingIndexKind.RspEvent, notify: false, RspCons, RspCons + 1, default);
         RingBarrier.Mb();
         return UnconsumedResponses(ReadRspProd()) != 0;
@@ -90,7 +91,7 @@ public sealed class FrontRing
     /// <summary>Sets rsp_event: the backend notifies when its rsp_prod passes this index.</summary>
     public void SetRspEvent(RingIndex index)
     {
-        SharedBits.WriteU32(Page, SharedRing.RspEventOffset, index.Value);
+        SharedBits.WriteU32(Page.Span, SharedRing.RspEventOffset, index.Value);
         Trace?.Index(TraceRingIndexKind.RspEvent, notify: false, RspCons, index, default);
     }
 }

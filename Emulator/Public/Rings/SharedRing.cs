@@ -33,9 +33,9 @@ public static class SharedRing
     public static int EntryOffset(RingIndex index, uint size, int entrySize) => HeaderSize + index.Slot(size) * entrySize;
 
     /// <summary>SHARED_RING_INIT: indices zero, both event thresholds 1, private bytes cleared.</summary>
-    public static void Init(byte[] page)
+    public static void Init(Span<byte> page)
     {
-        page.AsSpan(0, HeaderSize).Clear();
+        page[..HeaderSize].Clear();
         SharedBits.WriteU32(page, ReqEventOffset, 1);
         SharedBits.WriteU32(page, RspEventOffset, 1);
     }

@@ -53,13 +53,13 @@ public sealed class RingTrace(ITraceChannel channel, DomId domId, TraceRingKind 
     /// a peer that scribbled on the shared producer index cannot make this
     /// loop long), then the index record.
     /// </summary>
-    internal void Pushed(byte[] page, uint size, int entrySize, TraceRingAction action, TraceRingIndexKind kind, RingIndex old, RingIndex updated, RingIndex peerEvent, bool notify)
+    internal void Pushed(ReadOnlySpan<byte> page, uint size, int entrySize, TraceRingAction action, TraceRingIndexKind kind, RingIndex old, RingIndex updated, RingIndex peerEvent, bool notify)
     {
         uint count = Math.Min(updated - old, size);
         for (RingIndex index = updated - count; index != updated; index += 1)
         {
             int slot = index.Slot(size);
-            Entry(action, index, (uint)slot, page.AsSpan(Rings.SharedRing.HeaderSize + (slot * entrySize), Math.Min(entrySize, TraceRecord.RingEntryCap)));
+            Entry(action, index, (uint)slot, page.Slice(Rings.SharedRing.HeaderSize + (slot * entrySize), Math.Min(entrySize, TraceRecord.RingEntryCap)));
         }
 
         Index(kind, notify, old, updated, peerEvent);

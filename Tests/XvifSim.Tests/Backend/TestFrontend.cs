@@ -59,9 +59,9 @@ internal sealed class TestFrontend
     {
         _txPage = Kernel.Pages.Allocate();
         _rxPage = Kernel.Pages.Allocate();
-        byte[] tx = Kernel.Hypercalls.Memory.Page(_txPage), rx = Kernel.Hypercalls.Memory.Page(_rxPage);
-        SharedRing.Init(tx);
-        SharedRing.Init(rx);
+        Memory<byte> tx = Kernel.Hypercalls.Memory.PageMemory(_txPage), rx = Kernel.Hypercalls.Memory.PageMemory(_rxPage);
+        SharedRing.Init(tx.Span);
+        SharedRing.Init(rx.Span);
         Tx = new FrontRing(tx, NetifTxRequest.Size);
         Rx = new FrontRing(rx, NetifRxRequest.Size);
         Assert.That(Kernel.Grants.TryGrantForeignAccess(DomId.Dom0, _txPage, readOnly: false, out _txRef));
@@ -104,7 +104,7 @@ internal sealed class TestFrontend
     public (Gfn Page, GrantRef Gref) GrantPage(byte[] data, int offset, bool readOnly, DomId? to = null) => _h.On(Kernel, () =>
     {
         Gfn page = Kernel.Pages.Allocate();
-        data.CopyTo(Kernel.Hypercalls.Memory.Page(page), offset);
+        data.CopyTo(Kernel.Hypercalls.Memory.Page(page)[offset..]);
         Assert.That(Kernel.Grants.TryGrantForeignAccess(to ?? DomId.Dom0, page, readOnly, out GrantRef gref));
         _grants.Add((page, gref));
         return (page, gref);
@@ -153,12 +153,12 @@ internal sealed class TestFrontend
     /// <summary>Writes a raw req_prod (a hostile frontend) and notifies.</summary>
     public void SetTxReqProd(uint value) => _h.On(Kernel, () =>
     {
-        SharedBits.WriteU32(Tx.Page, SharedRing.ReqProdOffset, value);
+        SharedBits.WriteU32(Tx.Page.Span, SharedRing.ReqProdOffset, value);
         Kernel.Events.Notify(Port);
     });
 
     /// <summary>TX responses published and not yet taken (read from the shared page).</summary>
-    public uint TxPending => new RingIndex(SharedBits.ReadU32(Tx.Page, SharedRing.RspProdOffset)) - Tx.RspCons;
+    public uint TxPending => new RingIndex(SharedBits.ReadU32(Tx.Page.Span, SharedRing.RspProdOffset)) - Tx.RspCons;
 
     /// <summary>Waits for <paramref name="count"/> TX responses and takes them.</summary>
     public List<NetifTxResponse> TakeTx(int count)
@@ -170,7 +170,7 @@ internal sealed class TestFrontend
             RingIndex prod = Tx.ReadRspProd();
             for (; Tx.RspCons != prod; Tx.RspCons += 1)
             {
-                responses.Add(NetifTxResponse.Read(Tx.Page.AsSpan(Tx.EntryOffset(Tx.RspCons), NetifTxResponse.Size)));
+                responses.Add(NetifTxResponse.Read(Tx.Page.Span.Slice(Tx.EntryOffset(Tx.RspCons), NetifTxResponse.Size)));
             }
 
             return responses;
@@ -225,7 +225,7 @@ internal sealed class TestFrontend
 
     public void Notify() => _h.On(Kernel, () => { Kernel.Events.Notify(Port); });
 
-    public uint RxPending => new RingIndex(SharedBits.ReadU32(Rx.Page, SharedRing.RspProdOffset)) - Rx.RspCons;
+    public uint RxPending => new RingIndex(SharedBits.ReadU32(Rx.Page.Span, SharedRing.RspProdOffset)) - Rx.RspCons;
 
     /// <summary>Takes the published RX responses with the bytes each put in its buffer.</summary>
     public List<(NetifRxResponse Response, byte[] Data)> TakeRx() => _h.On(Kernel, () =>
@@ -234,9 +234,9 @@ internal sealed class TestFrontend
         RingIndex prod = Rx.ReadRspProd();
         for (; Rx.RspCons != prod; Rx.RspCons += 1)
         {
-            var rsp = NetifRxResponse.Read(Rx.Page.AsSpan(Rx.EntryOffset(Rx.RspCons), NetifRxResponse.Size));
+            var rsp = NetifRxResponse.Read(Rx.Page.Span.Slice(Rx.EntryOffset(Rx.RspCons), NetifRxResponse.Size));
             bool known = _rxBuffers.TryGetValue(rsp.Id, out Gfn buffer);
-            responses.Add((rsp, rsp.Status > 0 && known ? Kernel.Hypercalls.Memory.Page(buffer).AsSpan(rsp.Offset, rsp.Status).ToArray() : []));
+            responses.Add((rsp, rsp.Status > 0 && known ? Kernel.Hypercalls.Memory.Page(buffer).Slice(rsp.Offset, rsp.Status).ToArray() : []));
         }
 
         return responses;

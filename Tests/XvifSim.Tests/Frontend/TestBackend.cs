@@ -54,8 +54,8 @@ internal sealed class TestBackend(GuestKernel dom0, XsHostClient store, DomId gu
         _rxRingGfn = new Gfn(_txRingGfn.Value + 1);
         _txHandle = Map(new GrantRef(uint.Parse(FrontendKey("tx-ring-ref")!)), _txRingGfn, readOnly: false);
         _rxHandle = Map(new GrantRef(uint.Parse(FrontendKey("rx-ring-ref")!)), _rxRingGfn, readOnly: false);
-        Tx = new BackRing(dom0.Hypercalls.Memory.Page(_txRingGfn), NetifTxRequest.Size);
-        Rx = new BackRing(dom0.Hypercalls.Memory.Page(_rxRingGfn), NetifRxRequest.Size);
+        Tx = new BackRing(dom0.Hypercalls.Memory.PageMemory(_txRingGfn), NetifTxRequest.Size);
+        Rx = new BackRing(dom0.Hypercalls.Memory.PageMemory(_rxRingGfn), NetifRxRequest.Size);
         var bind = new EvtchnBindInterdomain { RemoteDom = guest, RemotePort = new EvtchnPort(uint.Parse(FrontendKey("event-channel")!)) };
         Assert.That(dom0.Hypercalls.EventChannel.BindInterdomain(ref bind), Is.EqualTo(Errno.Ok));
         Port = bind.LocalPort;
@@ -102,7 +102,7 @@ internal sealed class TestBackend(GuestKernel dom0, XsHostClient store, DomId gu
         RingIndex prod = ring.ReadReqProd();
         for (uint n = ring.UnconsumedRequests(prod); n > 0; n--)
         {
-            requests.Add(NetifTxRequest.Read(ring.Page.AsSpan(ring.EntryOffset(ring.ReqCons), NetifTxRequest.Size)));
+            requests.Add(NetifTxRequest.Read(ring.Page.Span.Slice(ring.EntryOffset(ring.ReqCons), NetifTxRequest.Size)));
             ring.ReqCons += 1;
         }
 
@@ -124,14 +124,14 @@ internal sealed class TestBackend(GuestKernel dom0, XsHostClient store, DomId gu
         ];
         dom0.Hypercalls.GrantTable.Copy(copy);
         Assert.That(copy[0].Status, Is.EqualTo(GntSt.Okay));
-        return dom0.Hypercalls.Memory.Page(_bounce).AsSpan(0, length).ToArray();
+        return dom0.Hypercalls.Memory.Page(_bounce).Slice(0, length).ToArray();
     }
 
     /// <summary>Writes a TX response at rsp_prod_pvt.</summary>
     public void RespondTx(ushort id, NetifRsp status)
     {
         BackRing ring = Tx!;
-        new NetifTxResponse { Id = id, Status = status }.Write(ring.Page.AsSpan(ring.EntryOffset(ring.RspProdPvt), NetifTxResponse.Size));
+        new NetifTxResponse { Id = id, Status = status }.Write(ring.Page.Span.Slice(ring.EntryOffset(ring.RspProdPvt), NetifTxResponse.Size));
         ring.RspProdPvt += 1;
     }
 
@@ -150,7 +150,7 @@ internal sealed class TestBackend(GuestKernel dom0, XsHostClient store, DomId gu
         RingIndex prod = ring.ReadReqProd();
         for (uint n = ring.UnconsumedRequests(prod); n > 0; n--)
         {
-            requests.Add(NetifRxRequest.Read(ring.Page.AsSpan(ring.EntryOffset(ring.ReqCons), NetifRxRequest.Size)));
+            requests.Add(NetifRxRequest.Read(ring.Page.Span.Slice(ring.EntryOffset(ring.ReqCons), NetifRxRequest.Size)));
             ring.ReqCons += 1;
         }
 
@@ -181,16 +181,16 @@ internal sealed class TestBackend(GuestKernel dom0, XsHostClient store, DomId gu
     {
         BackRing ring = Rx!;
         new NetifRxResponse { Id = id, Offset = offset, Flags = flags, Status = status }
-            .Write(ring.Page.AsSpan(ring.EntryOffset(ring.RspProdPvt), NetifRxResponse.Size));
+            .Write(ring.Page.Span.Slice(ring.EntryOffset(ring.RspProdPvt), NetifRxResponse.Size));
         ring.RspProdPvt += 1;
     }
 
     /// <summary>A hostile rsp_prod, written straight into the shared header.</summary>
-    public static void WriteRspProd(BackRing ring, RingIndex value) => SharedBits.WriteU32(ring.Page, SharedRing.RspProdOffset, value.Value);
+    public static void WriteRspProd(BackRing ring, RingIndex value) => SharedBits.WriteU32(ring.Page.Span, SharedRing.RspProdOffset, value.Value);
 
-    public static RingIndex ReadRspEvent(BackRing ring) => new(SharedBits.ReadU32(ring.Page, SharedRing.RspEventOffset));
+    public static RingIndex ReadRspEvent(BackRing ring) => new(SharedBits.ReadU32(ring.Page.Span, SharedRing.RspEventOffset));
 
-    public static void WriteReqEvent(BackRing ring, RingIndex value) => SharedBits.WriteU32(ring.Page, SharedRing.ReqEventOffset, value.Value);
+    public static void WriteReqEvent(BackRing ring, RingIndex value) => SharedBits.WriteU32(ring.Page.Span, SharedRing.ReqEventOffset, value.Value);
 
     private bool PushAndNotify(BackRing ring)
     {

@@ -13,13 +13,10 @@ namespace XvifSim.Tests.Guest;
 /// </summary>
 internal sealed class FakeGuest
 {
-    private readonly Dictionary<Gfn, byte[]> _pages = [];
-
     public FakeGuest(uint maxGrantFrames = 4)
     {
         Layout = new PhysMap(RamPages: 16, MaxGrantFrames: maxGrantFrames, MapSpacePages: 16);
-        Memory.SetupGet(m => m.Layout).Returns(Layout);
-        Memory.Setup(m => m.Page(It.IsAny<Gfn>())).Returns((Gfn gfn) => PageAt(gfn));
+        Memory = new FakeGuestMemory(Layout);
         GrantTable.Setup(g => g.SetupTable(ref It.Ref<GnttabSetupTable>.IsAny))
             .Callback(new SetupTableCallback((ref GnttabSetupTable op) =>
             {
@@ -36,7 +33,7 @@ internal sealed class FakeGuest
             }));
         Vcpu.Setup(v => v.SetUpcallHandler(It.IsAny<Action>())).Callback((Action a) => Upcall = a);
         Hypercalls.SetupGet(h => h.DomId).Returns(new DomId(7));
-        Hypercalls.SetupGet(h => h.Memory).Returns(Memory.Object);
+        Hypercalls.SetupGet(h => h.Memory).Returns(Memory);
         Hypercalls.SetupGet(h => h.GrantTable).Returns(GrantTable.Object);
         Hypercalls.SetupGet(h => h.EventChannel).Returns(EventChannel.Object);
         Hypercalls.SetupGet(h => h.Vcpu).Returns(Vcpu.Object);
@@ -49,7 +46,7 @@ internal sealed class FakeGuest
 
     public Mock<IHypercalls> Hypercalls { get; } = new();
 
-    public Mock<IGuestMemory> Memory { get; } = new();
+    public FakeGuestMemory Memory { get; }
 
     public Mock<IGrantTableOps> GrantTable { get; } = new();
 
@@ -63,16 +60,7 @@ internal sealed class FakeGuest
 
     public byte[] SharedInfo => PageAt(Layout.SharedInfo);
 
-    public byte[] PageAt(Gfn gfn)
-    {
-        if (!_pages.TryGetValue(gfn, out byte[]? page))
-        {
-            page = new byte[XenPage.Size];
-            _pages[gfn] = page;
-        }
-
-        return page;
-    }
+    public byte[] PageAt(Gfn gfn) => Memory.PageAt(gfn);
 
     /// <summary>Marks a port pending the way Xen does (pending bit, selector bit, upcall flag).</summary>
     public void RaisePending(EvtchnPort port)

@@ -9,7 +9,7 @@ public class PageAllocatorTests
     public void HandsOutRamLowestFirstAndReusesFreedPagesZeroed()
     {
         var guest = new FakeGuest();
-        var pages = new PageAllocator(guest.Memory.Object);
+        var pages = new PageAllocator(guest.Memory);
         Gfn first = pages.Allocate();
         Gfn second = pages.Allocate();
         guest.PageAt(first)[10] = 0xAA;
@@ -30,7 +30,7 @@ public class PageAllocatorTests
     public void RunsOutAtTheEndOfRam()
     {
         var guest = new FakeGuest();
-        var pages = new PageAllocator(guest.Memory.Object);
+        var pages = new PageAllocator(guest.Memory);
         for (int i = 0; i < (int)guest.Layout.RamPages; i++)
         {
             pages.Allocate();

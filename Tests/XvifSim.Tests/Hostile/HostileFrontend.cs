@@ -128,7 +128,7 @@ internal sealed class HostileFrontend(HostileBed bed, TestFrontend fe)
         {
             for (int i = 0; i < requests.Length; i++)
             {
-                Span<byte> entry = Fe.Tx.Page.AsSpan(Fe.Tx.EntryOffset(first + (uint)i), NetifTxRequest.Size);
+                Span<byte> entry = Fe.Tx.Page.Span.Slice(Fe.Tx.EntryOffset(first + (uint)i), NetifTxRequest.Size);
                 rewrite(i, NetifTxRequest.Read(entry)).Write(entry);
             }
 

@@ -108,7 +108,7 @@ public sealed class BindInterdomainTests
         var bind = new EvtchnBindInterdomain { RemoteDom = DomId.Self, RemotePort = offered };
         Assert.That(_guest.Hypercalls.EventChannel.BindInterdomain(ref bind), Is.EqualTo(Errno.Ok));
         EventTestBed.AcknowledgeUpcall(_guest);
-        SharedBits.TestAndClear(_guest.SharedInfo.Bytes, SharedInfoLayout.PendingWord(bind.LocalPort), SharedInfoLayout.Bit(bind.LocalPort));
+        SharedBits.TestAndClear(_guest.SharedInfo.Span, SharedInfoLayout.PendingWord(bind.LocalPort), SharedInfoLayout.Bit(bind.LocalPort));
 
         Assert.That(_guest.Hypercalls.EventChannel.Send(bind.LocalPort), Is.EqualTo(Errno.Ok));
 

@@ -44,7 +44,7 @@ public sealed class DeliveryTests
     {
         Assert.That(_bed.Dom0.Hypercalls.EventChannel.Send(_dom0Port), Is.EqualTo(Errno.Ok));
 
-        byte[] shared = _guest.SharedInfo.Bytes;
+        byte[] shared = _guest.SharedInfo.Span.ToArray();
         Assert.Multiple(() =>
         {
             Assert.That(BitConverter.ToUInt64(shared, 2048 + 8), Is.EqualTo(1UL << 6), "pending word 1, bit 70 % 64");
@@ -74,7 +74,7 @@ public sealed class DeliveryTests
     {
         _bed.Dom0.Hypercalls.EventChannel.Send(_dom0Port);
         _bed.Posted(_guest)[0]();
-        SharedBits.TestAndClear(_guest.SharedInfo.Bytes, SharedInfoLayout.PendingWord(_guestPort), SharedInfoLayout.Bit(_guestPort));
+        SharedBits.TestAndClear(_guest.SharedInfo.Span, SharedInfoLayout.PendingWord(_guestPort), SharedInfoLayout.Bit(_guestPort));
 
         _bed.Dom0.Hypercalls.EventChannel.Send(_dom0Port);
 
@@ -97,7 +97,7 @@ public sealed class DeliveryTests
     [Test]
     public void UpcallMaskedVcpuIsKickedButTheHandlerWaits()
     {
-        _guest.SharedInfo.Bytes[VcpuInfoLayout.EvtchnUpcallMask] = 1;
+        _guest.SharedInfo.Span[VcpuInfoLayout.EvtchnUpcallMask] = 1;
 
         _bed.Dom0.Hypercalls.EventChannel.Send(_dom0Port);
         _bed.Posted(_guest)[0]();

@@ -69,24 +69,24 @@ internal sealed class EventTestBed : IDisposable
     }
 
     public static bool IsPending(Domain d, EvtchnPort port) =>
-        SharedBits.Test(d.SharedInfo.Bytes, SharedInfoLayout.PendingWord(port), SharedInfoLayout.Bit(port));
+        SharedBits.Test(d.SharedInfo.Span, SharedInfoLayout.PendingWord(port), SharedInfoLayout.Bit(port));
 
     /// <summary>What a guest does to mask a port: set its bit in evtchn_mask.</summary>
     public static void Mask(Domain d, EvtchnPort port) =>
-        SharedBits.TestAndSet(d.SharedInfo.Bytes, SharedInfoLayout.MaskWord(port), SharedInfoLayout.Bit(port));
+        SharedBits.TestAndSet(d.SharedInfo.Span, SharedInfoLayout.MaskWord(port), SharedInfoLayout.Bit(port));
 
     public static bool IsMasked(Domain d, EvtchnPort port) =>
-        SharedBits.Test(d.SharedInfo.Bytes, SharedInfoLayout.MaskWord(port), SharedInfoLayout.Bit(port));
+        SharedBits.Test(d.SharedInfo.Span, SharedInfoLayout.MaskWord(port), SharedInfoLayout.Bit(port));
 
-    public static byte UpcallPending(Domain d) => d.SharedInfo.Bytes[VcpuInfoLayout.EvtchnUpcallPending];
+    public static byte UpcallPending(Domain d) => d.SharedInfo.Span[VcpuInfoLayout.EvtchnUpcallPending];
 
-    public static ulong PendingSel(Domain d) => BitConverter.ToUInt64(d.SharedInfo.Bytes, VcpuInfoLayout.EvtchnPendingSel);
+    public static ulong PendingSel(Domain d) => BitConverter.ToUInt64(d.SharedInfo.Span[VcpuInfoLayout.EvtchnPendingSel..]);
 
     /// <summary>What a guest's upcall does first: clear upcall_pending and take the selector.</summary>
     public static void AcknowledgeUpcall(Domain d)
     {
-        d.SharedInfo.Bytes[VcpuInfoLayout.EvtchnUpcallPending] = 0;
-        SharedBits.ExchangeU64(d.SharedInfo.Bytes, VcpuInfoLayout.EvtchnPendingSel, 0);
+        d.SharedInfo.Span[VcpuInfoLayout.EvtchnUpcallPending] = 0;
+        SharedBits.ExchangeU64(d.SharedInfo.Span, VcpuInfoLayout.EvtchnPendingSel, 0);
     }
 
     public void Dispose() => Machine.Dispose();

@@ -44,7 +44,7 @@ public sealed class SharedInfoLayoutTests
     {
         using var bed = new EventTestBed();
         var guest = bed.NewGuest();
-        byte[] before = (byte[])guest.SharedInfo.Bytes.Clone();
+        byte[] before = guest.SharedInfo.Span.ToArray();
 
         guest.EventChannels.SetPending(new EvtchnPort(130)); // word 2, bit 2
 
@@ -52,6 +52,6 @@ public sealed class SharedInfoLayoutTests
         expected[0] = 1; // evtchn_upcall_pending
         expected[8] = 0x04; // evtchn_pending_sel bit 2
         expected[2048 + 16] = 0x04; // evtchn_pending word 2 bit 2
-        Assert.That(guest.SharedInfo.Bytes, Is.EqualTo(expected));
+        Assert.That(guest.SharedInfo.Span.ToArray(), Is.EqualTo(expected));
     }
 }

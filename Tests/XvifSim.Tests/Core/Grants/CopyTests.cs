@@ -23,7 +23,7 @@ internal sealed class CopyTests : GrantedPageFixture
         GntSt status = Copy(Dom0, GuestGrant(offset: 300), Local(offset: 7), 2, GntCopyFlags.SourceGref);
 
         Assert.That(status, Is.EqualTo(GntSt.Okay));
-        Assert.That(Dom0.Memory.Page(new Gfn(LocalGfn))[7..9], Is.EqualTo(new byte[] { 0x5A, 0xA5 }));
+        Assert.That(Dom0.Memory.Page(new Gfn(LocalGfn))[7..9].ToArray(), Is.EqualTo(new byte[] { 0x5A, 0xA5 }));
     }
 
     [Test]

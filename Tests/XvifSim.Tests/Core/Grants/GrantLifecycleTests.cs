@@ -37,9 +37,9 @@ public sealed class GrantLifecycleTests
         var setup = new GnttabSetupTable { Dom = DomId.Self, NrFrames = 1 };
         guest.GrantTable.SetupTable(ref setup);
         Assert.That(setup.Status, Is.EqualTo(GntSt.Okay));
-        byte[] grantFrame = guest.Memory.Page(setup.FrameList![0]);
+        Span<byte> grantFrame = guest.Memory.Page(setup.FrameList![0]);
         GrantEntryV1.Write(grantFrame, GrantEntryV1.OffsetInFrame(new GrantRef(Gref)), DomId.Dom0, (uint)GrantedGfn, GtfFlags.PermitAccess);
-        byte[] sharedPage = guest.Memory.Page(new Gfn(GrantedGfn));
+        Memory<byte> sharedPage = guest.Memory.PageMemory(new Gfn(GrantedGfn));
 
         // dom0 maps it and writes through the mapping; dom1 sees the bytes.
         IHypercalls backend = _dom0.Hypercalls;
@@ -47,12 +47,12 @@ public sealed class GrantLifecycleTests
         GnttabMapGrantRef[] map = [new() { Dom = _dom1.Id, Ref = new GrantRef(Gref), HostAddr = at.Address, Flags = GntMapFlags.HostMap }];
         backend.GrantTable.MapGrantRef(map);
         Assert.That(map[0].Status, Is.EqualTo(GntSt.Okay));
-        "hello"u8.CopyTo(backend.Memory.Page(at).AsSpan(64));
-        Assert.That(sharedPage[64..69], Is.EqualTo("hello"u8.ToArray()));
+        "hello"u8.CopyTo(backend.Memory.Page(at)[64..]);
+        Assert.That(sharedPage.Span[64..69].ToArray(), Is.EqualTo("hello"u8.ToArray()));
 
         // dom0 copies into and out of the granted page with GNTTABOP_copy.
         Gfn buffer = new(7);
-        "world"u8.CopyTo(backend.Memory.Page(buffer).AsSpan(0));
+        "world"u8.CopyTo(backend.Memory.Page(buffer));
         GnttabCopy[] copies =
         [
             new() { Source = GnttabCopyPtr.Frame(buffer, 0), Dest = GnttabCopyPtr.Grant(_dom1.Id, new GrantRef(Gref), 200), Len = 5, Flags = GntCopyFlags.DestGref },
@@ -60,8 +60,8 @@ public sealed class GrantLifecycleTests
         ];
         backend.GrantTable.Copy(copies);
         Assert.That(copies.Select(c => c.Status), Is.All.EqualTo(GntSt.Okay));
-        Assert.That(sharedPage[200..205], Is.EqualTo("world"u8.ToArray()));
-        Assert.That(backend.Memory.Page(buffer)[100..105], Is.EqualTo("hello"u8.ToArray()));
+        Assert.That(sharedPage.Span[200..205].ToArray(), Is.EqualTo("world"u8.ToArray()));
+        Assert.That(backend.Memory.Page(buffer)[100..105].ToArray(), Is.EqualTo("hello"u8.ToArray()));
 
         // dom1 cannot end access while the grant is mapped (GTF_reading set).
         Assert.That(EntryFlags(_dom1, Gref) & GtfFlags.Reading, Is.EqualTo(GtfFlags.Reading));

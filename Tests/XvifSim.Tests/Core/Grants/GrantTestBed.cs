@@ -34,7 +34,7 @@ internal sealed class GrantTestBed : IDisposable
     /// <summary>The granter's guest writes entry <paramref name="gref"/> in its own grant frame (domid and frame, then flags).</summary>
     public static void Grant(Domain granter, uint gref, DomId grantee, ulong gfn, GtfFlags flags = GtfFlags.PermitAccess)
     {
-        byte[] frame = GrantFrame(granter, gref);
+        Span<byte> frame = GrantFrame(granter, gref);
         GrantEntryV1.Write(frame, GrantEntryV1.OffsetInFrame(new GrantRef(gref)), grantee, (uint)gfn, flags);
     }
 
@@ -44,7 +44,7 @@ internal sealed class GrantTestBed : IDisposable
     /// <summary>The guest's end of access (gnttab_end_foreign_access_ref): clear the flags only if the hypervisor has not marked the entry busy.</summary>
     public static bool EndAccess(Domain granter, uint gref)
     {
-        byte[] frame = GrantFrame(granter, gref);
+        Span<byte> frame = GrantFrame(granter, gref);
         int offset = GrantEntryV1.OffsetInFrame(new GrantRef(gref));
         GtfFlags flags = GrantEntryV1.ReadFlags(frame, offset);
         if ((flags & (GtfFlags.Reading | GtfFlags.Writing)) != 0)
@@ -82,6 +82,6 @@ internal sealed class GrantTestBed : IDisposable
         return ops[0].Status;
     }
 
-    private static byte[] GrantFrame(Domain granter, uint gref) =>
+    private static Span<byte> GrantFrame(Domain granter, uint gref) =>
         granter.Hypercalls.Memory.Page(new Gfn(granter.Memory.Layout.GrantFramesStart.Value + (ulong)GrantEntryV1.FrameIndex(new GrantRef(gref))));
 }

@@ -15,7 +15,7 @@ internal sealed class RawXsRing(Domain domain)
 {
     private readonly List<byte> _partial = [];
 
-    public byte[] Page => domain.XenstoreRing.Bytes;
+    public Span<byte> Page => domain.XenstoreRing.Span;
 
     public uint ReqCons => SharedBits.ReadU32(Page, ReqConsOffset);
 

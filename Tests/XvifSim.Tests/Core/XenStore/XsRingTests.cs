@@ -435,7 +435,7 @@ public sealed class XsRingTests
             log.Append(bed.Machine.Scheduler.NowNs);
             foreach (XenbusGuest guest in guests)
             {
-                byte[] page = guest.Domain.XenstoreRing.Bytes;
+                Span<byte> page = guest.Domain.XenstoreRing.Span;
                 log.Append(' ').Append(SharedBits.ReadU32(page, ReqConsOffset)).Append('/').Append(SharedBits.ReadU32(page, ReqProdOffset))
                     .Append(' ').Append(SharedBits.ReadU32(page, RspConsOffset)).Append('/').Append(SharedBits.ReadU32(page, RspProdOffset));
             }

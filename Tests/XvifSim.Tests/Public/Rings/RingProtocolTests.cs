@@ -45,7 +45,7 @@ public class RingProtocolTests
         front.PushRequestsAndCheckNotify();
         Assert.That(back.RequestsAvailable(2), Is.True);
         Assert.That(back.RequestsAvailable(3), Is.False);
-        Assert.That(SharedBits.ReadU32(back.Page, SharedRing.ReqEventOffset), Is.EqualTo(unchecked(start + 3)), "req_event = req_prod + 1");
+        Assert.That(SharedBits.ReadU32(back.Page.Span, SharedRing.ReqEventOffset), Is.EqualTo(unchecked(start + 3)), "req_event = req_prod + 1");
 
         front.ReqProdPvt += 1;
         Assert.Multiple(() =>
@@ -60,7 +60,7 @@ public class RingProtocolTests
     public void AnImpossibleReqProdIsClampedToTheFreeSpace(uint start)
     {
         (_, BackRing back) = NewRing(start);
-        SharedBits.WriteU32(back.Page, SharedRing.ReqProdOffset, start + 1000);
+        SharedBits.WriteU32(back.Page.Span, SharedRing.ReqProdOffset, start + 1000);
         Assert.That(back.UnconsumedRequests(back.ReadReqProd()), Is.EqualTo(256u));
 
         back.ReqCons += 10;
@@ -77,7 +77,7 @@ public class RingProtocolTests
     {
         (_, BackRing back) = NewRing(100);
         back.ReqCons = new RingIndex(100);
-        SharedBits.WriteU32(back.Page, SharedRing.ReqProdOffset, 90);
+        SharedBits.WriteU32(back.Page.Span, SharedRing.ReqProdOffset, 90);
         Assert.That(back.UnconsumedRequests(back.ReadReqProd()), Is.EqualTo(256u));
     }
 
@@ -106,7 +106,7 @@ public class RingProtocolTests
 
         front.RspCons += 2;
         Assert.That(front.FinalCheckForResponses(), Is.False);
-        Assert.That(SharedBits.ReadU32(front.Page, SharedRing.RspEventOffset), Is.EqualTo(3u));
+        Assert.That(SharedBits.ReadU32(front.Page.Span, SharedRing.RspEventOffset), Is.EqualTo(3u));
         back.RspProdPvt += 1;
         back.PushResponsesAndCheckNotify();
         Assert.That(front.FinalCheckForResponses(), Is.True);
