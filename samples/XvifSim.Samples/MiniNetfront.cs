@@ -106,15 +106,15 @@ public sealed class MiniNetfront(GuestKernel kernel) : IXenbusDriver, INetDriver
         {
             for (RingIndex prod = _tx.ReadRspProd(); _tx.RspCons != prod; _tx.RspCons += 1)
             {
-                _freeTx.Push(NetifTxResponse.Read(_tx.Page.AsSpan(_tx.EntryOffset(_tx.RspCons))).Id);
+                _freeTx.Push(NetifTxResponse.Read(_tx.Page.Span[_tx.EntryOffset(_tx.RspCons)..]).Id);
             }
 
             for (RingIndex prod = _rx.ReadRspProd(); _rx.RspCons != prod; _rx.RspCons += 1)
             {
-                NetifRxResponse rsp = NetifRxResponse.Read(_rx.Page.AsSpan(_rx.EntryOffset(_rx.RspCons)));
+                NetifRxResponse rsp = NetifRxResponse.Read(_rx.Page.Span[_rx.EntryOffset(_rx.RspCons)..]);
                 if (rsp.Id < Slots && rsp.Status > 0 && rsp.Offset + rsp.Status <= XenPage.Size)
                 {
-                    _iface!.Input(kernel.Hypercalls.Memory.Page(_rxPages[rsp.Id]).AsSpan(rsp.Offset, rsp.Status));
+                    _iface!.Input(kernel.Hypercalls.Memory.Page(_rxPages[rsp.Id]).Slice(rsp.Offset, rsp.Status));
                     PostRx(rsp.Id);
                 }
             }
@@ -138,10 +138,10 @@ public sealed class MiniNetfront(GuestKernel kernel) : IXenbusDriver, INetDriver
         }
     }
 
-    private byte[] NewRingPage(DomId backend, out GrantRef gref)
+    private Memory<byte> NewRingPage(DomId backend, out GrantRef gref)
     {
-        byte[] page = kernel.Hypercalls.Memory.Page(Grant(backend, readOnly: false, out gref));
-        SharedRing.Init(page);
+        Memory<byte> page = kernel.Hypercalls.Memory.PageMemory(Grant(backend, readOnly: false, out gref));
+        SharedRing.Init(page.Span);
         return page;
     }
 
