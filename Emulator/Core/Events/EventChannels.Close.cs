@@ -19,6 +19,11 @@ public sealed partial class EventChannels
     /// (interdomain peers fall back to unbound), Xen-attached ones included.
     /// The caller has already marked the domain dying, so once the snapshot
     /// below is taken under the lock no new port can be allocated here.
+    /// A peer writes into this domain's shared_info only while delivering on
+    /// an interdomain port bound to it, holding its own lock (Send,
+    /// NotifyViaXenEventChannel), and closing takes both domains' locks: once
+    /// this returns no peer can touch the page, which the reaper relies on
+    /// before it frees the domain's memory (Machine.ReapIfUnreferenced).
     /// </summary>
     internal void CloseAll()
     {
