@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace XvifSim.Emulator.Memory;
 
-/// <summary>mmap(2) and munmap(2) of Linux's C library, for <see cref="NativePageBlock"/>.</summary>
+/// <summary>mmap(2), madvise(2) and munmap(2) of Linux's C library, for <see cref="NativePageBlock"/>.</summary>
 internal static partial class LinuxMmap
 {
     // <sys/mman.h> on Linux (the same values on x86-64 and arm64); MapAnon is MAP_ANONYMOUS.
@@ -12,6 +12,7 @@ internal static partial class LinuxMmap
     private const int MapPrivate = 0x02;
     private const int MapAnon = 0x20;
     private const int MapNoReserve = 0x4000;
+    private const int MadvNoHugePage = 15;
     private static readonly nint MapFailed = -1;
 
     /// <summary>
@@ -27,6 +28,11 @@ internal static partial class LinuxMmap
             throw new Win32Exception(Marshal.GetLastPInvokeError(), $"mmap of {bytes} bytes of guest memory failed");
         }
 
+        // Guests touch their RAM sparsely (rings, packet buffers): with
+        // transparent huge pages set to "always", a first touch would make a
+        // whole 2 MiB resident. A kernel without THP refuses the advice
+        // (EINVAL), and then there is nothing to avoid, so the result is not checked.
+        _ = Madvise(start, bytes, MadvNoHugePage);
         return start;
     }
 
@@ -41,6 +47,9 @@ internal static partial class LinuxMmap
 
     [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
     private static partial nint Mmap(nint addr, nuint length, int prot, int flags, int fd, nint offset);
+
+    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static partial int Madvise(nint addr, nuint length, int advice);
 
     [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
     private static partial int Munmap(nint addr, nuint length);

@@ -94,6 +94,22 @@ public class NativeGuestMemoryTests
     }
 
     [Test]
+    public void OnLinux_OnlyTheRamPagesAGuestWroteAreResident()
+    {
+        Assume.That(OperatingSystem.IsLinux(), "the block is an mmap only on Linux (elsewhere it is cleared, so resident, at once)");
+        Domain big = _machine.CreateDomain(new DomainConfig("big") { RamPages = 4096 });
+        nint ram = big.Memory.Frame(new Gfn(0))!.Address;
+        Assert.That(LinuxMincore.ResidentPages(ram, 4096), Is.Zero, "16 MiB of RAM, none touched");
+
+        foreach (ulong gfn in new ulong[] { 1, 1000, 4095 })
+        {
+            big.Memory.Page(new Gfn(gfn))[7] = 1;
+        }
+
+        Assert.That(LinuxMincore.ResidentPages(ram, 4096), Is.EqualTo(3), "a written page, and only it, costs a resident page");
+    }
+
+    [Test]
     public void TheMachineCountsOneBlockPerDomain_OfItsWholeAddressSpaceBelowTheMapSpace()
     {
         long before = _machine.Frames.BlocksOutstanding, bytesBefore = _machine.Frames.BytesOutstanding;
