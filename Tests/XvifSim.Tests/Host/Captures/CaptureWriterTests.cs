@@ -197,10 +197,17 @@ public class CaptureWriterTests
         public bool Output(ReadOnlySpan<byte> frame, bool checksumBlank) => true;
     }
 
-    /// <summary>A file that takes <c>delay</c> a write (forever: until released), counting Enhanced Packet Blocks' headers.</summary>
+    /// <summary>
+    /// A file that takes <c>delay</c> for each write holding an Enhanced
+    /// Packet Block's start (forever: until released), counting those blocks
+    /// as it follows the blocks through the writes, however they are split.
+    /// </summary>
     private sealed class SlowStream(TimeSpan delay) : Stream
     {
         private readonly ManualResetEventSlim _released = new();
+        private readonly byte[] _head = new byte[8];
+        private int _headBytes;
+        private long _rest;
 
         public int Packets { get; private set; }
 
@@ -218,10 +225,37 @@ public class CaptureWriterTests
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            if (buffer.Length == 28 && BitConverter.ToUInt32(buffer) == PcapngWriter.EnhancedPacketBlock)
+            bool delayed = false;
+            while (!buffer.IsEmpty)
             {
-                _released.Wait(delay);
-                Packets++;
+                if (_rest > 0)
+                {
+                    int skip = (int)Math.Min(_rest, buffer.Length);
+                    _rest -= skip;
+                    buffer = buffer[skip..];
+                    continue;
+                }
+
+                // A block's type and total length, possibly split across writes.
+                int take = Math.Min(8 - _headBytes, buffer.Length);
+                buffer[..take].CopyTo(_head.AsSpan(_headBytes));
+                _headBytes += take;
+                buffer = buffer[take..];
+                if (_headBytes == 8)
+                {
+                    _headBytes = 0;
+                    _rest = BitConverter.ToUInt32(_head, 4) - 8;
+                    if (BitConverter.ToUInt32(_head) == PcapngWriter.EnhancedPacketBlock)
+                    {
+                        if (!delayed)
+                        {
+                            _released.Wait(delay);
+                            delayed = true;
+                        }
+
+                        Packets++;
+                    }
+                }
             }
         }
 
