@@ -19,8 +19,12 @@ public static class BenchTable
 
         foreach (FlowResult f in new[] { r.SmallCaptured, r.LargeCaptured, r.SmallTraced })
         {
-            output.WriteLine($"  capture files written, {f.Label}: {f.CaptureBytesPerSecond:N0} bytes/s");
+            output.WriteLine($"  capture files written, {f.Label}: {f.CaptureBytesPerSecond:N0} bytes/s, {f.CaptureBytesPerFrame:N0} B per frame; vCPUs held back by the writer {f.BackPressure:F2} s per s");
         }
+
+        // What the disk allows: capture on cannot deliver frames faster than their capture bytes can be written.
+        double ceiling = r.SequentialWrite.OpsPerSecond / r.SmallCaptured.CaptureBytesPerFrame;
+        output.WriteLine($"  at the sequential write rate, 64 B frames with capture on could go at most {ceiling:N0} frames/s, {Percent(ceiling / r.Small.FramesPerSecond)} of capture off");
 
         foreach (FlowResult f in new[] { r.Small, r.Large, r.SmallCaptured, r.LargeCaptured, r.SmallTraced }.Where(f => f.Lost != 0 || f.Drops.Total != 0))
         {

@@ -65,6 +65,8 @@ internal static class CaptureBenchmark
                     }
                 }
 
+                // The writer takes them within its idle wake (10 ms): its first write allocates the buffers.
+                Thread.Sleep(100);
                 bool stop = false;
                 long begin = Stopwatch.GetTimestamp();
                 long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);

@@ -94,6 +94,9 @@ internal sealed class CaptureSession : IDisposable
     /// <summary>Bytes written to the capture files so far by the writer thread (<see cref="CaptureWriter.BytesWritten"/>).</summary>
     public long BytesWritten => _writer.BytesWritten;
 
+    /// <summary>The time vCPUs have waited for the writer to free room, over all of them (<see cref="CaptureWriter.BackPressure"/>).</summary>
+    public TimeSpan BackPressure => _writer.BackPressure;
+
     /// <summary>The sink that writes protocol records into all.pcapng (docs/trace-format.md); install it on the machine to trace.</summary>
     public PcapngTraceSink Trace { get; }
 

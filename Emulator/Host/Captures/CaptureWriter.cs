@@ -71,6 +71,7 @@ internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
     private bool _closing;
     private int _waiting;
     private long _dropped;
+    private long _waitTicks;
 
     // Written by the writer thread only; read with Interlocked from others.
     private long _bytesWritten;
@@ -122,6 +123,22 @@ internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
         }
     }
 
+    /// <summary>
+    /// The time vCPUs have spent waiting for room in a full ring, added up
+    /// over every vCPU: back-pressure, the share of a run that the writer
+    /// (or the disk behind it) rather than the data path set the pace.
+    /// </summary>
+    public TimeSpan BackPressure
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Stopwatch.GetElapsedTime(0, _waitTicks);
+            }
+        }
+    }
+
     /// <summary>Bytes the writer thread has written to the files so far (pcap records and all.pcapng blocks), for the bench's bytes-written rate.</summary>
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
@@ -139,8 +156,10 @@ internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
     public uint AddInterface(string name, string description, ReadOnlySpan<byte> mac, uint snapLength, ushort linkType = PcapngWriter.LinkTypeEthernet)
     {
         // Laid out here (once per interface, so it may allocate), queued under the lock that gives the id: the id is the block's place among the interface blocks, which the ring's order keeps.
-        byte[] block = new byte[MaxRecord];
+        // Room for the block: its fixed fields and options (under 64 bytes), the name, the description and the MAC.
+        byte[] block = new byte[64 + System.Text.Encoding.UTF8.GetMaxByteCount(name.Length + description.Length) + mac.Length];
         int length = PcapngWriter.FormatInterface(block, name, description, mac, snapLength, linkType);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxRecord, nameof(description));
         lock (_gate)
         {
             if (!Reserve(length, out long slot, out int offset))
@@ -333,10 +352,17 @@ internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
                 return false;
             }
 
+            // The writer is busy while anything is queued, unless it is still in its idle wait (fewer records than wake it queued, in a small ring): only then does it need waking here.
             _waiting++;
-            Monitor.PulseAll(_gate);
+            if (_writerIdle)
+            {
+                _writerIdle = false;
+                Monitor.PulseAll(_gate);
+            }
+
             Monitor.Wait(_gate, TimeSpan.FromTicks(Math.Max(1, (deadline - now) * TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
             _waiting--;
+            _waitTicks += Stopwatch.GetTimestamp() - now;
         }
     }
 
