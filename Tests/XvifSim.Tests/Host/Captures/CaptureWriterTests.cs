@@ -77,6 +77,7 @@ public class CaptureWriterTests
 
             dropped = writer.Dropped;
             Assert.That(writer.Failure, Is.Null);
+            Assert.That(writer.BackPressure, Is.GreaterThan(TimeSpan.Zero), "the time the vCPU was held back is counted");
         }
 
         Assert.Multiple(() =>
