@@ -47,6 +47,8 @@ public static class BenchJson
         ("capture_1500_written_vs_sequential", r.LargeCaptured.CaptureBytesPerSecond / r.SequentialWrite.OpsPerSecond),
         ("allocs_per_frame_capture_on_1500", r.LargeCaptured.AllocatedBytesPerFrame),
         ("capture_64_bytes_per_frame", r.SmallCaptured.CaptureBytesPerFrame),
+        ("cpu_us_per_frame_64", r.Small.CpuSecondsPerFrame * 1e6),
+        ("cpu_us_per_frame_64_capture_on", r.SmallCaptured.CpuSecondsPerFrame * 1e6),
         ("capture_64_back_pressure_s_per_s", r.SmallCaptured.BackPressure),
         ("capture_1500_back_pressure_s_per_s", r.LargeCaptured.BackPressure),
         ("peak_working_set_bytes", r.PeakWorkingSetBytes),

@@ -22,9 +22,11 @@ public static class BenchTable
             output.WriteLine($"  capture files written, {f.Label}: {f.CaptureBytesPerSecond:N0} bytes/s, {f.CaptureBytesPerFrame:N0} B per frame; vCPUs held back by the writer {f.BackPressure:F2} s per s");
         }
 
-        // What the disk allows: capture on cannot deliver frames faster than their capture bytes can be written.
-        double ceiling = r.SequentialWrite.OpsPerSecond / r.SmallCaptured.CaptureBytesPerFrame;
-        output.WriteLine($"  at the sequential write rate, 64 B frames with capture on could go at most {ceiling:N0} frames/s, {Percent(ceiling / r.Small.FramesPerSecond)} of capture off");
+        // What capturing costs in CPU, wherever it runs (the taps on the vCPUs, the writer thread, the kernel's copies into the page cache).
+        foreach ((FlowResult off, FlowResult on) in new[] { (r.Small, r.SmallCaptured), (r.Large, r.LargeCaptured) })
+        {
+            output.WriteLine($"  CPU per {off.FrameLength} B frame, process-wide: capture off {off.CpuSecondsPerFrame * 1e6:F2} µs, on {on.CpuSecondsPerFrame * 1e6:F2} µs (capture adds {(on.CpuSecondsPerFrame - off.CpuSecondsPerFrame) * 1e6:F2} µs)");
+        }
 
         foreach (FlowResult f in new[] { r.Small, r.Large, r.SmallCaptured, r.LargeCaptured, r.SmallTraced }.Where(f => f.Lost != 0 || f.Drops.Total != 0))
         {

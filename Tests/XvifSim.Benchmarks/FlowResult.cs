@@ -10,9 +10,11 @@ namespace XvifSim.Benchmarks;
 /// writer thread wrote to the files per second, those bytes over all
 /// windows, and the back-pressure: seconds the vCPUs waited for the writer
 /// to free room per second of the windows (added up over the vCPUs, so up to
-/// their number).
+/// their number). Always, the process's CPU time (user and system, every
+/// thread: the vCPUs, the capture writer, the kernel's work for them) per
+/// frame delivered in the windows.
 /// </summary>
-public sealed record FlowResult(int FrameLength, bool Capture, bool Trace, double FramesPerSecond, long Frames, long Refused, long Lost, PathDrops Drops, long Stalls, long AllocatedBytes, double CaptureBytesPerSecond = 0, long CaptureBytes = 0, double BackPressure = 0)
+public sealed record FlowResult(int FrameLength, bool Capture, bool Trace, double FramesPerSecond, long Frames, long Refused, long Lost, PathDrops Drops, long Stalls, long AllocatedBytes, double CaptureBytesPerSecond = 0, long CaptureBytes = 0, double BackPressure = 0, double CpuSecondsPerFrame = double.NaN)
 {
     public double BytesPerSecond => FramesPerSecond * FrameLength;
 
