@@ -216,7 +216,9 @@ internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
     /// <paramref name="clock"/> and lays out its block's head; false (and
     /// counted in <see cref="Dropped"/>) if there is no place. The caller then
     /// <see cref="Append"/>s exactly <paramref name="frameLength"/> bytes and
-    /// calls <see cref="Commit"/>, at once: the writer waits for the record.
+    /// calls <see cref="Commit"/>, at once: the writer waits for the record,
+    /// so a thread must not begin another before (in a full ring the second
+    /// would wait for room that only the first one's commit can free).
     /// </summary>
     public bool Begin(int file, uint interfaceId, Func<ulong> clock, int frameLength, bool? inbound, out Record record)
     {

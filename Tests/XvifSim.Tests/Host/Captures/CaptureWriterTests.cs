@@ -125,7 +125,7 @@ public class CaptureWriterTests
     [Test]
     public void AFullDiskDuringTheRunIsTheSessionsFailureAndLogged()
     {
-        // The interface's file is /dev/full: every write(2) fails with ENOSPC once the 1 MiB buffer fills.
+        // The interface's file is /dev/full: every write(2) fails with ENOSPC once the file's buffer fills.
         File.CreateSymbolicLink(Path.Combine(_dir, "guest1.xennet0.pcap"), "/dev/full");
         var log = new List<string>();
         var session = new CaptureSession(_dir, () => 1, log: line => { lock (log) { log.Add(line); } });
