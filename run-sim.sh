@@ -36,14 +36,16 @@ Usage: ./run-sim.sh [command] [options]
                         N guests (64), mixed UDP traffic and random attach,
                         detach and suspend/resume for S seconds (60, threaded);
                         reports frames, drops by reason and anything left held
-  bench [--quick | --fleet] [--out PATH]
+  bench [--quick | --fleet | --capture] [--out PATH]
                         measure guest-to-guest throughput (capture off and
                         on), XenStore, connecting 64 guest pairs, 1,000 guests
                         on one bridge each pinging dom0, and the
                         hypervisor's hot operations against memory-copy and
                         Channels baselines; print the table and write
                         bench-results.json (or PATH). --quick: under a minute
-                        (300 guests); --fleet: the 1,000 guests alone
+                        (300 guests); --fleet: the 1,000 guests alone;
+                        --capture: the capture path alone (CPU per tap,
+                        writer bytes/s against a sequential write), printed
   wireshark             install the trace dissector (tools/wireshark/xvifsim.lua)
                         in your personal Wireshark plugin folder and say where
   test                  install the test prerequisites, run `dotnet test`, pack,

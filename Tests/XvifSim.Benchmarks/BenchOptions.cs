@@ -18,7 +18,8 @@ namespace XvifSim.Benchmarks;
 /// </param>
 /// <param name="FleetGuests">Guests the scale figure brings up (<see cref="FleetBenchmark"/>).</param>
 /// <param name="FleetOnly">Run the scale figure alone (<c>--fleet</c>): its section of the table and its keys only.</param>
-public sealed record BenchOptions(string Mode, string OutPath, TimeSpan Loop, TimeSpan WarmUp, TimeSpan Window, int Rounds, int FleetGuests = FleetBenchmark.FullGuests, bool FleetOnly = false)
+/// <param name="CaptureOnly">Run the capture path alone (<c>--capture</c>, <see cref="CaptureBenchmark"/>): printed, no results file.</param>
+public sealed record BenchOptions(string Mode, string OutPath, TimeSpan Loop, TimeSpan WarmUp, TimeSpan Window, int Rounds, int FleetGuests = FleetBenchmark.FullGuests, bool FleetOnly = false, bool CaptureOnly = false)
 {
     public const string DefaultOut = "bench-results.json";
 
@@ -31,11 +32,12 @@ public sealed record BenchOptions(string Mode, string OutPath, TimeSpan Loop, Ti
     /// <summary>The timed span of a threaded figure measured in one go (Channels, the XenStore ring): as long as a stream's windows together.</summary>
     public TimeSpan Span => Window * Rounds;
 
-    /// <summary>Parses <c>[--quick | --fleet] [--out PATH]</c>; null, with the reason in <paramref name="error"/>, for anything else.</summary>
+    /// <summary>Parses <c>[--quick | --fleet | --capture] [--out PATH]</c>; null, with the reason in <paramref name="error"/>, for anything else.</summary>
     public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
     {
         bool quick = false;
         bool fleet = false;
+        bool capture = false;
         string outPath = DefaultOut;
         error = null;
         for (int i = 0; i < args.Count; i++)
@@ -48,11 +50,14 @@ public sealed record BenchOptions(string Mode, string OutPath, TimeSpan Loop, Ti
                 case "--fleet":
                     fleet = true;
                     break;
+                case "--capture":
+                    capture = true;
+                    break;
                 case "--out" when i + 1 < args.Count:
                     outPath = args[++i];
                     break;
                 default:
-                    error = $"unknown argument '{args[i]}' (usage: bench [--quick | --fleet] [--out PATH])";
+                    error = $"unknown argument '{args[i]}' (usage: bench [--quick | --fleet | --capture] [--out PATH])";
                     return null;
             }
         }
@@ -63,7 +68,18 @@ public sealed record BenchOptions(string Mode, string OutPath, TimeSpan Loop, Ti
             return null;
         }
 
+        if (capture && (quick || fleet))
+        {
+            error = "--capture runs the capture path alone and takes no other mode (usage: bench [--quick | --fleet | --capture] [--out PATH])";
+            return null;
+        }
+
         outPath = Path.GetFullPath(outPath);
+        if (capture)
+        {
+            return Quick(outPath) with { Mode = "capture", CaptureOnly = true };
+        }
+
         return fleet ? Full(outPath) with { Mode = "fleet", FleetOnly = true } : quick ? Quick(outPath) : Full(outPath);
     }
 }

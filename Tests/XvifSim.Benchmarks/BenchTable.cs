@@ -19,7 +19,13 @@ public static class BenchTable
 
         foreach (FlowResult f in new[] { r.SmallCaptured, r.LargeCaptured, r.SmallTraced })
         {
-            output.WriteLine($"  capture files written, {f.Label}: {f.CaptureBytesPerSecond:N0} bytes/s");
+            output.WriteLine($"  capture files written, {f.Label}: {f.CaptureBytesPerSecond:N0} bytes/s, {f.CaptureBytesPerFrame:N0} B per frame; vCPUs held back by the writer {f.BackPressure:F2} s per s");
+        }
+
+        // What capturing costs in CPU, wherever it runs (the taps on the vCPUs, the writer thread, the kernel's copies into the page cache).
+        foreach ((FlowResult off, FlowResult on) in new[] { (r.Small, r.SmallCaptured), (r.Large, r.LargeCaptured) })
+        {
+            output.WriteLine($"  CPU per {off.FrameLength} B frame, process-wide: capture off {off.CpuSecondsPerFrame * 1e6:F2} µs, on {on.CpuSecondsPerFrame * 1e6:F2} µs (capture adds {(on.CpuSecondsPerFrame - off.CpuSecondsPerFrame) * 1e6:F2} µs)");
         }
 
         foreach (FlowResult f in new[] { r.Small, r.Large, r.SmallCaptured, r.LargeCaptured, r.SmallTraced }.Where(f => f.Lost != 0 || f.Drops.Total != 0))

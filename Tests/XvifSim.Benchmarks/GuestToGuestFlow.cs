@@ -57,6 +57,9 @@ public sealed class GuestToGuestFlow : IDisposable
     /// <summary>Bytes the capture writer thread has written to the files so far (0 with capture off).</summary>
     public long CaptureBytesWritten => _xen.Captures?.BytesWritten ?? 0;
 
+    /// <summary>The time the vCPUs have waited for the capture writer to free room so far, over all of them (zero with capture off).</summary>
+    public TimeSpan CaptureBackPressure => _xen.Captures?.BackPressure ?? TimeSpan.Zero;
+
     /// <summary>Protocol trace records go into all.pcapng too (docs/trace-format.md).</summary>
     public bool Trace => _xen.Machine.Trace is not null;
 

@@ -17,6 +17,9 @@ public sealed class GuestToGuestStream
     private readonly List<double> _rates = [];
     private readonly List<double> _captureRates = [];
     private long _captureBytes;
+    private double _backPressureSeconds;
+    private double _windowSeconds;
+    private double _cpuSeconds;
     private long _frames;
     private long _stalls;
     private long _allocated;
@@ -50,11 +53,16 @@ public sealed class GuestToGuestStream
         long stallsBefore = _sender.Stalls;
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         long capturedBefore = _flow.CaptureBytesWritten;
+        TimeSpan waitedBefore = _flow.CaptureBackPressure;
+        TimeSpan cpuBefore = Environment.CpuUsage.TotalTime;
         long start = Stopwatch.GetTimestamp();
         _flow.Feed(_sender, window);
         long frames = _sender.Delivered - framesBefore;
         long captured = _flow.CaptureBytesWritten - capturedBefore;
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        _backPressureSeconds += (_flow.CaptureBackPressure - waitedBefore).TotalSeconds;
+        _windowSeconds += seconds;
+        _cpuSeconds += (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
         _allocated += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         _rates.Add(frames / seconds);
         _captureRates.Add(captured / seconds);
@@ -77,7 +85,8 @@ public sealed class GuestToGuestStream
         _flow.Drain(_sender);
         PathDrops drops = _drops.Plus(_flow.Drops().Since(before));
         return new FlowResult(FrameLength, _flow.Capture, _flow.Trace, Median(_rates), _frames, _sender.Refused, _sender.Sent - _sender.Delivered, drops, _stalls, _allocated,
-            Median(_captureRates), _captureBytes);
+            Median(_captureRates), _captureBytes, _windowSeconds == 0 ? 0 : _backPressureSeconds / _windowSeconds,
+            _frames == 0 ? double.NaN : _cpuSeconds / _frames);
     }
 
     private static double Median(List<double> values)

@@ -15,6 +15,12 @@ if (BenchOptions.Parse(args, out string? error) is not { } options)
 
 try
 {
+    if (options.CaptureOnly)
+    {
+        CaptureBenchmark.Write(options.Span, Console.Out);
+        return 0;
+    }
+
     if (options.FleetOnly)
     {
         FleetFigures fleet = BenchRun.MeasureFleet(options, new MemoryPeak(), Console.Error);

@@ -48,9 +48,10 @@ internal sealed class CaptureSession : IDisposable
         {
             System.IO.Directory.CreateDirectory(directory);
 
-            // A 1 MiB buffer: every frame that crosses an interface lands here, and
-            // FileStream's default 4 KiB would mean a write(2) every few dozen frames.
-            writer = new PcapngWriter(new FileStream(all, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1 << 20), "XvifSim", comments);
+            // The writer thread hands over runs of blocks: under load they are
+            // large and FileStream passes them straight to write(2); a trickle's
+            // small runs gather in this buffer instead of a write(2) each.
+            writer = new PcapngWriter(new FileStream(all, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 64 << 10), "XvifSim", comments);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -92,6 +93,9 @@ internal sealed class CaptureSession : IDisposable
 
     /// <summary>Bytes written to the capture files so far by the writer thread (<see cref="CaptureWriter.BytesWritten"/>).</summary>
     public long BytesWritten => _writer.BytesWritten;
+
+    /// <summary>The time vCPUs have waited for the writer to free room, over all of them (<see cref="CaptureWriter.BackPressure"/>).</summary>
+    public TimeSpan BackPressure => _writer.BackPressure;
 
     /// <summary>The sink that writes protocol records into all.pcapng (docs/trace-format.md); install it on the machine to trace.</summary>
     public PcapngTraceSink Trace { get; }
@@ -190,10 +194,22 @@ internal sealed class CaptureSession : IDisposable
 
         public void Frame(NetworkInterface iface, FrameDirection direction, ReadOnlySpan<byte> frame)
         {
-            if (writer.Frame(file, id, clock, frame, direction == FrameDirection.In))
+            // Place and time taken, then the bytes copied in (one Append per segment of a frame in pieces), then handed over.
+            if (!writer.Begin(file, id, clock, frame.Length, direction == FrameDirection.In, out CaptureWriter.Record record))
             {
-                Interlocked.Increment(ref Frames);
+                return;
             }
+
+            try
+            {
+                writer.Append(ref record, frame);
+            }
+            finally
+            {
+                writer.Commit(in record);
+            }
+
+            Interlocked.Increment(ref Frames);
         }
     }
 }

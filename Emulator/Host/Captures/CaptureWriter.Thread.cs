@@ -1,28 +1,24 @@
 namespace XvifSim.Host.Captures;
 
-/// <summary>The writer thread: takes records in ring order, writes them, frees their room.</summary>
+/// <summary>
+/// The writer thread: takes what the vCPUs queued, in ring order, writes each
+/// contiguous run of blocks to all.pcapng in one call and each frame's pcap
+/// record into its file's buffer, and frees the room a chunk at a time.
+/// </summary>
 internal sealed partial class CaptureWriter
 {
+    /// <summary>Bytes of blocks the writer handles before it frees their room for the vCPUs (and wakes any that wait for it).</summary>
+    private const int ChunkBytes = 1 << 20;
+
     private void Run()
     {
         try
         {
             while (Take(out long from, out long to))
             {
-                long freed = 0;
-                for (long i = from; i < to; i++)
+                while (from < to)
                 {
-                    freed += Write(ref _slots[i % _slots.Length]);
-                }
-
-                lock (_gate)
-                {
-                    _tail = to;
-                    _dataTail += freed;
-                    if (_waiting > 0)
-                    {
-                        Monitor.PulseAll(_gate);
-                    }
+                    from = WriteChunk(from, to);
                 }
             }
 
@@ -56,38 +52,67 @@ internal sealed partial class CaptureWriter
             }
 
             from = _tail;
-            to = Math.Min(_head, _tail + Batch);
+            to = _head;
             return from != to;
         }
     }
 
-    /// <summary>Writes one record from the ring (outside _gate: the vCPUs do not touch a slot until it is freed); returns the bytes it frees.</summary>
-    private int Write(ref Slot slot)
+    /// <summary>
+    /// Writes records from <paramref name="from"/> on, up to <see cref="ChunkBytes"/>
+    /// of them or <paramref name="to"/>, outside _gate (the vCPUs do not touch
+    /// a slot or its bytes until it is freed), then frees them; returns where it stopped.
+    /// </summary>
+    private long WriteChunk(long from, long to)
     {
-        if (slot.Description is { } d)
+        PcapFile[] files = Volatile.Read(ref _files);
+        long i = from;
+        long freed = 0;
+        long written = 0;
+        int runStart = _slots[from % _slots.Length].Offset;
+        int runEnd = runStart;
+        var spin = default(SpinWait);
+        while (i < to && written < ChunkBytes)
         {
-            uint id = _all.AddInterface(d.Name, d.Text, d.Mac, d.SnapLength, d.LinkType);
-            if (id != slot.Interface)
+            ref Slot slot = ref _slots[i % _slots.Length];
+
+            // A vCPU took this place under the lock and is copying its bytes in now.
+            while (!Volatile.Read(ref slot.Complete))
             {
-                throw new InvalidOperationException($"all.pcapng interface {d.Name} became id {id}, not the {slot.Interface} its records use");
+                spin.SpinOnce();
             }
 
-            slot.Description = null;
-            Interlocked.Add(ref _bytesWritten, PcapngWriter.InterfaceBlockLength(d.Name, d.Text, d.Mac.Length));
-            return slot.Span;
+            if (slot.Offset != runEnd)
+            {
+                // The record went back to the ring's start: what came before it is one run.
+                _all.WriteBlocks(_data.AsSpan(runStart, runEnd - runStart));
+                runStart = slot.Offset;
+                runEnd = runStart;
+            }
+
+            if (slot.File >= 0 && slot.Length > 0)
+            {
+                files[slot.File].Write(slot.TimeNs, _data.AsSpan(slot.Offset + PcapngWriter.PacketHeadLength, slot.FrameLength));
+                written += PcapFile.RecordHeaderLength + slot.FrameLength;
+            }
+
+            runEnd += slot.Length;
+            written += slot.Length;
+            freed += slot.Span;
+            i++;
         }
 
-        ReadOnlySpan<byte> bytes = _data.AsSpan(slot.Offset, slot.Length);
-        long written = 0;
-        if (slot.File >= 0)
-        {
-            _files[slot.File].Write(slot.TimeNs, bytes);
-            written += PcapFile.RecordHeaderLength + bytes.Length;
-        }
-
-        bool? inbound = slot.Direction switch { Direction.In => true, Direction.Out => false, _ => null };
-        written += _all.WritePacket(slot.Interface, slot.TimeNs, bytes, inbound);
+        _all.WriteBlocks(_data.AsSpan(runStart, runEnd - runStart));
         Interlocked.Add(ref _bytesWritten, written);
-        return slot.Span;
+        lock (_gate)
+        {
+            _tail = i;
+            _dataTail += freed;
+            if (_waiting > 0)
+            {
+                Monitor.PulseAll(_gate);
+            }
+        }
+
+        return i;
     }
 }

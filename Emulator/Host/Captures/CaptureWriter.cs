@@ -3,14 +3,20 @@ using System.Diagnostics;
 namespace XvifSim.Host.Captures;
 
 /// <summary>
-/// Writes a capture session's files on a thread of its own, so that a vCPU
-/// crossing an interface only stamps the record and copies its bytes once
-/// into a preallocated ring; the writer thread then writes the interface's
-/// pcap record and all.pcapng's Enhanced Packet Block from those same bytes,
-/// through 1 MiB file buffers. Nothing is allocated per record.
+/// Writes a capture session's files on a thread of its own. A vCPU crossing
+/// an interface formats its frame once, as the Enhanced Packet Block
+/// all.pcapng holds, straight into a preallocated ring: under one short lock
+/// it takes the record's place and its timestamp, then outside the lock it
+/// lays out the block's head, copies the frame's bytes in (per segment, see
+/// <see cref="Append"/>), adds the tail and marks the record complete. The
+/// writer thread writes runs of the ring to all.pcapng as they are, one call
+/// per run, and derives from each block the interface's pcap record (the
+/// same timestamp and bytes under a 16-byte header), gathered in the file's
+/// own buffer. Nothing is allocated per record, no system call is made on a
+/// vCPU, and the writer is woken only once enough is queued.
 /// <para>
-/// Time order: a record is stamped with the clock and placed in the ring
-/// under one lock, and the ring is written in order, so all.pcapng is in time
+/// Time order: the place in the ring and the timestamp are taken under the
+/// same lock, and the ring is written in order, so all.pcapng is in time
 /// order under the threaded scheduler (its clock is monotonic) and holds
 /// exactly the bytes the synchronous writers wrote under the deterministic
 /// one (Tests/XvifSim.Tests/Host/Captures/CaptureGoldenTests.cs).
@@ -25,22 +31,23 @@ namespace XvifSim.Host.Captures;
 /// </summary>
 internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
 {
-    /// <summary>The ring's bytes: a few thousand 1514-byte frames, the writer's slack while the disk catches up.</summary>
-    public const int DefaultDataBytes = 8 << 20;
+    /// <summary>The ring's bytes: thousands of 1514-byte frames, the writer's slack while the disk catches up.</summary>
+    public const int DefaultDataBytes = 16 << 20;
 
-    /// <summary>The ring's records: enough for 64-byte frames to fill <see cref="DefaultDataBytes"/> about a tenth.</summary>
-    public const int DefaultSlots = 16384;
+    /// <summary>The ring's records: as many 64-byte frames' blocks as fill about half of <see cref="DefaultDataBytes"/>.</summary>
+    public const int DefaultSlots = 1 << 16;
 
-    /// <summary>The largest record: a frame up to the 65535-byte snap length, or a trace record.</summary>
-    public const int MaxRecord = 65535;
+    /// <summary>The largest frame or trace record: the 65535-byte snap length.</summary>
+    public const int MaxFrame = 65535;
 
-    /// <summary>Records the writer takes per turn before it frees their room for the vCPUs.</summary>
-    private const int Batch = 256;
+    /// <summary>The largest block in the ring: a <see cref="MaxFrame"/> frame's Enhanced Packet Block (an interface's block is far smaller).</summary>
+    public const int MaxRecord = PcapngWriter.PacketHeadLength + ((MaxFrame + 3) & ~3) + 8 + 4 + 4;
 
-    /// <summary>A waiting writer is woken once this much is queued; less than that waits for <see cref="IdleWake"/>, so a trickle of frames costs no wake-up each.</summary>
-    private const int WakeRecords = 128;
+    /// <summary>A waiting writer is woken once this many records are queued; fewer wait for <see cref="IdleWake"/>, so a trickle of frames costs no wake-up each.</summary>
+    private const int WakeRecords = 256;
 
-    private const int WakeBytes = 128 << 10;
+    /// <summary>... or once this many bytes are.</summary>
+    private const int WakeBytes = 256 << 10;
 
     private static readonly TimeSpan IdleWake = TimeSpan.FromMilliseconds(10);
 
@@ -64,6 +71,7 @@ internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
     private bool _closing;
     private int _waiting;
     private long _dropped;
+    private long _waitTicks;
 
     // Written by the writer thread only; read with Interlocked from others.
     private long _bytesWritten;
@@ -76,6 +84,7 @@ internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
     /// </summary>
     public CaptureWriter(PcapngWriter all, string directory, Action<string>? log = null, int dataBytes = DefaultDataBytes, int slots = DefaultSlots)
     {
+        // Twice the largest record: a record that would cross the ring's end starts at 0, so an empty ring always has room for it.
         ArgumentOutOfRangeException.ThrowIfLessThan(dataBytes, 2 * MaxRecord);
         ArgumentOutOfRangeException.ThrowIfLessThan(slots, 2);
         _all = all;
@@ -114,6 +123,22 @@ internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
         }
     }
 
+    /// <summary>
+    /// The time vCPUs have spent waiting for room in a full ring, added up
+    /// over every vCPU: back-pressure, the share of a run that the writer
+    /// (or the disk behind it) rather than the data path set the pace.
+    /// </summary>
+    public TimeSpan BackPressure
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Stopwatch.GetElapsedTime(0, _waitTicks);
+            }
+        }
+    }
+
     /// <summary>Bytes the writer thread has written to the files so far (pcap records and all.pcapng blocks), for the bench's bytes-written rate.</summary>
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
@@ -130,32 +155,134 @@ internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
     /// <inheritdoc/>
     public uint AddInterface(string name, string description, ReadOnlySpan<byte> mac, uint snapLength, ushort linkType = PcapngWriter.LinkTypeEthernet)
     {
-        var interfaceDescription = new InterfaceDescription(name, description, mac.ToArray(), snapLength, linkType);
+        // Laid out here (once per interface, so it may allocate), queued under the lock that gives the id: the id is the block's place among the interface blocks, which the ring's order keeps.
+        // Room for the block: its fixed fields and options (under 64 bytes), the name, the description and the MAC.
+        byte[] block = new byte[64 + System.Text.Encoding.UTF8.GetMaxByteCount(name.Length + description.Length) + mac.Length];
+        int length = PcapngWriter.FormatInterface(block, name, description, mac, snapLength, linkType);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, MaxRecord, nameof(description));
         lock (_gate)
         {
-            // The id is the IDB's place among the IDBs, which the ring's order keeps.
-            uint id = _interfaces++;
-            Enqueue(file: -1, id, clock: null, [], Direction.None, interfaceDescription);
-            return id;
+            if (!Reserve(length, out long slot, out int offset))
+            {
+                _dropped++;
+                return _interfaces++;
+            }
+
+            block.AsSpan(0, length).CopyTo(_data.AsSpan(offset));
+            _slots[slot % _slots.Length].Complete = true;
+            return _interfaces++;
         }
     }
 
     /// <summary>A frame for interface file <paramref name="file"/> and all.pcapng interface <paramref name="interfaceId"/>, stamped with <paramref name="clock"/>; false if it was dropped.</summary>
     public bool Frame(int file, uint interfaceId, Func<ulong> clock, ReadOnlySpan<byte> frame, bool inbound)
     {
-        lock (_gate)
+        if (!Begin(file, interfaceId, clock, frame.Length, inbound, out Record record))
         {
-            return Enqueue(file, interfaceId, clock, frame, inbound ? Direction.In : Direction.Out, null);
+            return false;
         }
+
+        try
+        {
+            Append(ref record, frame);
+        }
+        finally
+        {
+            Commit(in record);
+        }
+
+        return true;
     }
 
     /// <inheritdoc/>
     public void WritePacket(uint interfaceId, Func<ulong> clock, ReadOnlySpan<byte> frame, bool? inbound)
     {
-        Direction direction = inbound switch { null => Direction.None, true => Direction.In, false => Direction.Out };
+        if (Begin(file: -1, interfaceId, clock, frame.Length, inbound, out Record record))
+        {
+            try
+            {
+                Append(ref record, frame);
+            }
+            finally
+            {
+                Commit(in record);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes the next place in the ring for a <paramref name="frameLength"/>-byte
+    /// frame, waiting while the ring is full, stamps it with
+    /// <paramref name="clock"/> and lays out its block's head; false (and
+    /// counted in <see cref="Dropped"/>) if there is no place. The caller then
+    /// <see cref="Append"/>s exactly <paramref name="frameLength"/> bytes and
+    /// calls <see cref="Commit"/>, at once: the writer waits for the record,
+    /// so a thread must not begin another before (in a full ring the second
+    /// would wait for room that only the first one's commit can free).
+    /// </summary>
+    public bool Begin(int file, uint interfaceId, Func<ulong> clock, int frameLength, bool? inbound, out Record record)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(frameLength, MaxFrame);
+        int total = PcapngWriter.PacketBlockLength(frameLength, inbound);
+        long slot;
+        int offset;
+        ulong timeNs;
         lock (_gate)
         {
-            Enqueue(file: -1, interfaceId, clock, frame, direction, null);
+            if (!Reserve(total, out slot, out offset))
+            {
+                _dropped++;
+                record = default;
+                return false;
+            }
+
+            // Stamped after any wait, under the lock that fixes the record's place: the ring is in time order.
+            try
+            {
+                timeNs = clock();
+            }
+            catch
+            {
+                // The writer waits for every place in order: this one is given back empty.
+                _slots[slot % _slots.Length].Length = 0;
+                _slots[slot % _slots.Length].Complete = true;
+                throw;
+            }
+        }
+
+        ref Slot s = ref _slots[slot % _slots.Length];
+        s.File = file;
+        s.FrameLength = frameLength;
+        s.TimeNs = timeNs;
+        PcapngWriter.FormatPacketHead(_data.AsSpan(offset, PcapngWriter.PacketHeadLength), interfaceId, timeNs, frameLength, total);
+        record = new Record(slot, offset + PcapngWriter.PacketHeadLength, frameLength, inbound, total);
+        return true;
+    }
+
+    /// <summary>Copies the next piece of the frame into its place in the ring (a frame in segments is appended segment by segment).</summary>
+    public void Append(ref Record record, ReadOnlySpan<byte> bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(record.Appended + bytes.Length, record.FrameLength, nameof(bytes));
+        bytes.CopyTo(_data.AsSpan(record.FrameOffset + record.Appended));
+        record.Appended += bytes.Length;
+    }
+
+    /// <summary>
+    /// Lays out the block's tail and hands the record to the writer. Call it
+    /// whatever happened after <see cref="Begin"/> (in a finally): the writer
+    /// waits for every record in order, so one never committed would stop
+    /// it. A record short of its length is committed zero-filled, then the
+    /// broken invariant is thrown.
+    /// </summary>
+    public void Commit(in Record record)
+    {
+        int end = record.FrameOffset + record.FrameLength;
+        _data.AsSpan(record.FrameOffset + record.Appended, record.FrameLength - record.Appended).Clear();
+        PcapngWriter.FormatPacketTail(_data.AsSpan(end, record.Total - PcapngWriter.PacketHeadLength - record.FrameLength), record.FrameLength, record.Inbound, record.Total);
+        Volatile.Write(ref _slots[record.Slot % _slots.Length].Complete, true);
+        if (record.Appended != record.FrameLength)
+        {
+            throw new InvalidOperationException($"a capture record of {record.FrameLength} bytes was committed with {record.Appended}");
         }
     }
 
@@ -182,51 +309,19 @@ internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
         Close(_all);
     }
 
-    /// <summary>Under _gate: waits for room, stamps, copies the bytes in once and publishes the record.</summary>
-    private bool Enqueue(int file, uint interfaceId, Func<ulong>? clock, ReadOnlySpan<byte> bytes, Direction direction, InterfaceDescription? description)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(bytes.Length, MaxRecord);
-        if (!Reserve(bytes.Length, out int offset, out int span))
-        {
-            _dropped++;
-            return false;
-        }
-
-        // Stamped after any wait, under the lock that fixes the record's place: the ring is in time order.
-        _slots[_head % _slots.Length] = new Slot
-        {
-            File = file,
-            Interface = interfaceId,
-            TimeNs = clock?.Invoke() ?? 0,
-            Direction = direction,
-            Offset = offset,
-            Length = bytes.Length,
-            Span = span,
-            Description = description,
-        };
-        bytes.CopyTo(_data.AsSpan(offset));
-        _head++;
-        _dataHead += span;
-        if (_writerIdle && (_head - _tail >= WakeRecords || _dataHead - _dataTail >= WakeBytes))
-        {
-            Monitor.PulseAll(_gate);
-        }
-
-        return true;
-    }
-
     /// <summary>
     /// Under _gate: finds <paramref name="length"/> contiguous bytes (a record
     /// that would cross the end of the data ring starts at 0, and the skipped
-    /// tail is freed with it) and a slot, waiting while the ring is full.
+    /// tail is freed with it) and a slot, waiting while the ring is full, and
+    /// takes them: the slot is incomplete until its bytes are in.
     /// </summary>
-    private bool Reserve(int length, out int offset, out int span)
+    private bool Reserve(int length, out long slot, out int offset)
     {
         long deadline = 0;
         while (true)
         {
+            slot = 0;
             offset = 0;
-            span = 0;
             if (_failure is not null || _closing)
             {
                 return false;
@@ -235,9 +330,19 @@ internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
             int at = (int)(_dataHead % _data.Length);
             bool wraps = at + length > _data.Length;
             offset = wraps ? 0 : at;
-            span = wraps ? _data.Length - at + length : length;
+            int span = wraps ? _data.Length - at + length : length;
             if (_head - _tail < _slots.Length && _dataHead - _dataTail + span <= _data.Length)
             {
+                slot = _head;
+                _slots[slot % _slots.Length] = new Slot { Offset = offset, Length = length, Span = span, File = -1 };
+                _head++;
+                _dataHead += span;
+                if (_writerIdle && (_head - _tail >= WakeRecords || _dataHead - _dataTail >= WakeBytes))
+                {
+                    _writerIdle = false;
+                    Monitor.PulseAll(_gate);
+                }
+
                 return true;
             }
 
@@ -249,10 +354,17 @@ internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
                 return false;
             }
 
+            // The writer is busy while anything is queued, unless it is still in its idle wait (fewer records than wake it queued, in a small ring): only then does it need waking here.
             _waiting++;
-            Monitor.PulseAll(_gate);
+            if (_writerIdle)
+            {
+                _writerIdle = false;
+                Monitor.PulseAll(_gate);
+            }
+
             Monitor.Wait(_gate, TimeSpan.FromTicks(Math.Max(1, (deadline - now) * TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
             _waiting--;
+            _waitTicks += Stopwatch.GetTimestamp() - now;
         }
     }
 
@@ -284,31 +396,37 @@ internal sealed partial class CaptureWriter : IPcapngRecords, IDisposable
         }
     }
 
-    /// <summary>epb_flags' direction bits; None leaves the option out.</summary>
-    private enum Direction : byte
+    /// <summary>
+    /// A record a vCPU is writing: its slot, where its frame goes in the ring
+    /// and how much of it is in. Taken by <see cref="Begin"/>, filled by
+    /// <see cref="Append"/>, handed over by <see cref="Commit"/>.
+    /// </summary>
+    public struct Record(long slot, int frameOffset, int frameLength, bool? inbound, int total)
     {
-        None,
-        In,
-        Out,
+        public readonly long Slot = slot;
+        public readonly int FrameOffset = frameOffset;
+        public readonly int FrameLength = frameLength;
+        public readonly bool? Inbound = inbound;
+        public readonly int Total = total;
+        public int Appended;
     }
 
-    /// <summary>One queued record: where its bytes are in the data ring and where they go.</summary>
+    /// <summary>One queued record: where its block is in the data ring and which pcap file, if any, gets the frame too.</summary>
     private struct Slot
     {
-        /// <summary>The interface's pcap file, or -1 for all.pcapng only.</summary>
+        /// <summary>Set (with a release) once the block's bytes are all in; the writer reads nothing of the record before.</summary>
+        public bool Complete;
+
+        /// <summary>The interface's pcap file, or -1 for all.pcapng only (trace records, interface blocks).</summary>
         public int File;
-        public uint Interface;
-        public ulong TimeNs;
-        public Direction Direction;
         public int Offset;
         public int Length;
 
         /// <summary>Bytes of the data ring this record frees: its length, plus the tail it skipped.</summary>
         public int Span;
 
-        /// <summary>An Interface Description Block to write instead of a packet (rare: one per interface).</summary>
-        public InterfaceDescription? Description;
+        /// <summary>For the pcap record: the frame's length (it starts after the block's head) and its time.</summary>
+        public int FrameLength;
+        public ulong TimeNs;
     }
-
-    private sealed record InterfaceDescription(string Name, string Text, byte[] Mac, uint SnapLength, ushort LinkType);
 }

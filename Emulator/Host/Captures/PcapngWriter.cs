@@ -22,6 +22,9 @@ internal sealed class PcapngWriter : IPcapngRecords, IDisposable
     public const uint ByteOrderMagic = 0x1A2B3C4D;
     public const ushort LinkTypeEthernet = 1;
 
+    /// <summary>The bytes before the frame in an Enhanced Packet Block: block type and length, interface, timestamp, lengths.</summary>
+    public const int PacketHeadLength = 28;
+
     private const ushort OptEndOfOpt = 0;
     private const ushort OptComment = 1;
     private const ushort ShbUserAppl = 4;
@@ -58,7 +61,7 @@ internal sealed class PcapngWriter : IPcapngRecords, IDisposable
 
         block.Option(ShbUserAppl, Encoding.UTF8.GetBytes(application));
         block.Option(OptEndOfOpt, []);
-        WriteBlock(SectionHeaderBlock, block.Length);
+        _stream.Write(_block, 0, Frame(_block, SectionHeaderBlock, block.Length));
     }
 
     /// <summary>
@@ -69,21 +72,33 @@ internal sealed class PcapngWriter : IPcapngRecords, IDisposable
     public uint AddInterface(string name, string description, ReadOnlySpan<byte> mac, uint snapLength, ushort linkType = LinkTypeEthernet)
     {
         using Lock.Scope scope = _lock.EnterScope();
-        var block = new BlockBuilder(_block);
-        block.U16(linkType);
-        block.U16(0);
-        block.U32(snapLength);
-        block.Option(IfName, Encoding.UTF8.GetBytes(name));
-        block.Option(IfDescription, Encoding.UTF8.GetBytes(description));
+        int total = FormatInterface(_block, name, description, mac, snapLength, linkType);
+        _stream.Write(_block, 0, total);
+        return _interfaces++;
+    }
+
+    /// <summary>
+    /// Lays out in <paramref name="block"/> the Interface Description Block
+    /// <see cref="AddInterface"/> writes; returns its length. A capture
+    /// session's writer queues these bytes in the order that gives the
+    /// interface its id.
+    /// </summary>
+    public static int FormatInterface(Span<byte> block, string name, string description, ReadOnlySpan<byte> mac, uint snapLength, ushort linkType = LinkTypeEthernet)
+    {
+        var body = new BlockBuilder(block);
+        body.U16(linkType);
+        body.U16(0);
+        body.U32(snapLength);
+        body.Option(IfName, Encoding.UTF8.GetBytes(name));
+        body.Option(IfDescription, Encoding.UTF8.GetBytes(description));
         if (!mac.IsEmpty)
         {
-            block.Option(IfMacAddr, mac);
+            body.Option(IfMacAddr, mac);
         }
 
-        block.Option(IfTsResol, [9]);
-        block.Option(OptEndOfOpt, []);
-        WriteBlock(InterfaceDescriptionBlock, block.Length);
-        return _interfaces++;
+        body.Option(IfTsResol, [9]);
+        body.Option(OptEndOfOpt, []);
+        return Frame(block, InterfaceDescriptionBlock, body.Length);
     }
 
     /// <summary>Writes one frame seen on <paramref name="interfaceId"/> at <paramref name="timeNs"/>; <paramref name="inbound"/> picks the epb_flags direction (null: none). Returns the block's length.</summary>
@@ -91,15 +106,6 @@ internal sealed class PcapngWriter : IPcapngRecords, IDisposable
     {
         using Lock.Scope scope = _lock.EnterScope();
         return WritePacketLocked(interfaceId, timeNs, frame, inbound);
-    }
-
-    /// <summary>The length of the Interface Description Block <see cref="AddInterface"/> writes for these options.</summary>
-    public static int InterfaceBlockLength(string name, string description, int macLength)
-    {
-        static int Option(int length) => 4 + ((length + 3) & ~3);
-        int body = 8 + Option(Encoding.UTF8.GetByteCount(name)) + Option(Encoding.UTF8.GetByteCount(description))
-            + (macLength == 0 ? 0 : Option(macLength)) + Option(1) + Option(0);
-        return 8 + body + 4;
     }
 
     /// <summary>
@@ -116,42 +122,71 @@ internal sealed class PcapngWriter : IPcapngRecords, IDisposable
     }
 
     /// <summary>
-    /// An Enhanced Packet Block written in three pieces (header, the frame
-    /// itself, padding and options and the trailing length) so the frame is
-    /// copied once, into the stream's buffer.
+    /// Writes blocks laid out already (<see cref="FormatInterface"/>,
+    /// <see cref="FormatPacketHead"/> and <see cref="FormatPacketTail"/>), as
+    /// they are: a capture session's writer thread hands over a run of its
+    /// ring in one call.
     /// </summary>
-    private int WritePacketLocked(uint interfaceId, ulong timeNs, ReadOnlySpan<byte> frame, bool? inbound)
+    public void WriteBlocks(ReadOnlySpan<byte> blocks)
     {
-        int padded = (frame.Length + 3) & ~3;
-        int options = (inbound is null ? 0 : 8) + 4;
-        int total = 8 + 20 + padded + options + 4;
-        Span<byte> head = stackalloc byte[28];
+        using Lock.Scope scope = _lock.EnterScope();
+        _stream.Write(blocks);
+    }
+
+    /// <summary>The whole Enhanced Packet Block of a <paramref name="frameLength"/>-byte frame, with epb_flags unless <paramref name="inbound"/> is null.</summary>
+    public static int PacketBlockLength(int frameLength, bool? inbound) =>
+        PacketHeadLength + ((frameLength + 3) & ~3) + (inbound is null ? 0 : 8) + 4 + 4;
+
+    /// <summary>Lays out the <see cref="PacketHeadLength"/> bytes that precede the frame in its Enhanced Packet Block of <paramref name="total"/> bytes.</summary>
+    public static void FormatPacketHead(Span<byte> head, uint interfaceId, ulong timeNs, int frameLength, int total)
+    {
         BinaryPrimitives.WriteUInt32LittleEndian(head, EnhancedPacketBlock);
         BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)total);
         BinaryPrimitives.WriteUInt32LittleEndian(head[8..], interfaceId);
         BinaryPrimitives.WriteUInt32LittleEndian(head[12..], (uint)(timeNs >> 32));
         BinaryPrimitives.WriteUInt32LittleEndian(head[16..], (uint)timeNs);
-        BinaryPrimitives.WriteUInt32LittleEndian(head[20..], (uint)frame.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(head[24..], (uint)frame.Length);
-        _stream.Write(head);
-        _stream.Write(frame);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[20..], (uint)frameLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[24..], (uint)frameLength);
+    }
 
-        Span<byte> tail = stackalloc byte[3 + 8 + 4 + 4];
+    /// <summary>
+    /// Lays out what follows the frame: its padding to 32 bits, epb_flags
+    /// (unless <paramref name="inbound"/> is null: trace records have no
+    /// direction), opt_endofopt and the block's length again.
+    /// <paramref name="tail"/> is exactly those bytes.
+    /// </summary>
+    public static void FormatPacketTail(Span<byte> tail, int frameLength, bool? inbound, int total)
+    {
         tail.Clear();
-        int at = padded - frame.Length;
+        int at = ((frameLength + 3) & ~3) - frameLength;
         if (inbound is { } isInbound)
         {
             // epb_flags (4 bytes) bits 0-1: 01 inbound, 10 outbound.
             BinaryPrimitives.WriteUInt16LittleEndian(tail[at..], EpbFlags);
             BinaryPrimitives.WriteUInt16LittleEndian(tail[(at + 2)..], 4);
             BinaryPrimitives.WriteUInt32LittleEndian(tail[(at + 4)..], isInbound ? 1u : 2u);
-            at += 8;
         }
 
         // opt_endofopt (code 0, length 0) is already zero; then the block's length again.
-        at += 4;
-        BinaryPrimitives.WriteUInt32LittleEndian(tail[at..], (uint)total);
-        _stream.Write(tail[..(at + 4)]);
+        BinaryPrimitives.WriteUInt32LittleEndian(tail[^4..], (uint)total);
+    }
+
+    /// <summary>
+    /// An Enhanced Packet Block written in three pieces (header, the frame
+    /// itself, padding and options and the trailing length) so the frame is
+    /// copied once, into the stream's buffer.
+    /// </summary>
+    private int WritePacketLocked(uint interfaceId, ulong timeNs, ReadOnlySpan<byte> frame, bool? inbound)
+    {
+        int total = PacketBlockLength(frame.Length, inbound);
+        Span<byte> head = stackalloc byte[PacketHeadLength];
+        FormatPacketHead(head, interfaceId, timeNs, frame.Length, total);
+        _stream.Write(head);
+        _stream.Write(frame);
+        Span<byte> tail = stackalloc byte[3 + 8 + 4 + 4];
+        tail = tail[..(total - PacketHeadLength - frame.Length)];
+        FormatPacketTail(tail, frame.Length, inbound, total);
+        _stream.Write(tail);
         return total;
     }
 
@@ -175,20 +210,20 @@ internal sealed class PcapngWriter : IPcapngRecords, IDisposable
         }
     }
 
-    /// <summary>Frames the body built at offset 8 with type and total length before and after it.</summary>
-    private void WriteBlock(uint type, int bodyLength)
+    /// <summary>Frames the body built at offset 8 with type and total length before and after it; returns the total.</summary>
+    private static int Frame(Span<byte> block, uint type, int bodyLength)
     {
         int total = 8 + bodyLength + 4;
-        BinaryPrimitives.WriteUInt32LittleEndian(_block, type);
-        BinaryPrimitives.WriteUInt32LittleEndian(_block.AsSpan(4), (uint)total);
-        BinaryPrimitives.WriteUInt32LittleEndian(_block.AsSpan(8 + bodyLength), (uint)total);
-        _stream.Write(_block, 0, total);
+        BinaryPrimitives.WriteUInt32LittleEndian(block, type);
+        BinaryPrimitives.WriteUInt32LittleEndian(block[4..], (uint)total);
+        BinaryPrimitives.WriteUInt32LittleEndian(block[(8 + bodyLength)..], (uint)total);
+        return total;
     }
 
     /// <summary>Appends fields after the 8-byte block header, padding as the spec requires.</summary>
-    private ref struct BlockBuilder(byte[] buffer)
+    private ref struct BlockBuilder(Span<byte> buffer)
     {
-        private readonly Span<byte> _body = buffer.AsSpan(8);
+        private readonly Span<byte> _body = buffer[8..];
 
         public int Length { get; private set; }
 

@@ -77,6 +77,7 @@ public class CaptureWriterTests
 
             dropped = writer.Dropped;
             Assert.That(writer.Failure, Is.Null);
+            Assert.That(writer.BackPressure, Is.GreaterThan(TimeSpan.Zero), "the time the vCPU was held back is counted");
         }
 
         Assert.Multiple(() =>
@@ -124,7 +125,7 @@ public class CaptureWriterTests
     [Test]
     public void AFullDiskDuringTheRunIsTheSessionsFailureAndLogged()
     {
-        // The interface's file is /dev/full: every write(2) fails with ENOSPC once the 1 MiB buffer fills.
+        // The interface's file is /dev/full: every write(2) fails with ENOSPC once the file's buffer fills.
         File.CreateSymbolicLink(Path.Combine(_dir, "guest1.xennet0.pcap"), "/dev/full");
         var log = new List<string>();
         var session = new CaptureSession(_dir, () => 1, log: line => { lock (log) { log.Add(line); } });
@@ -197,10 +198,17 @@ public class CaptureWriterTests
         public bool Output(ReadOnlySpan<byte> frame, bool checksumBlank) => true;
     }
 
-    /// <summary>A file that takes <c>delay</c> a write (forever: until released), counting Enhanced Packet Blocks' headers.</summary>
+    /// <summary>
+    /// A file that takes <c>delay</c> for each write holding an Enhanced
+    /// Packet Block's start (forever: until released), counting those blocks
+    /// as it follows the blocks through the writes, however they are split.
+    /// </summary>
     private sealed class SlowStream(TimeSpan delay) : Stream
     {
         private readonly ManualResetEventSlim _released = new();
+        private readonly byte[] _head = new byte[8];
+        private int _headBytes;
+        private long _rest;
 
         public int Packets { get; private set; }
 
@@ -218,10 +226,37 @@ public class CaptureWriterTests
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            if (buffer.Length == 28 && BitConverter.ToUInt32(buffer) == PcapngWriter.EnhancedPacketBlock)
+            bool delayed = false;
+            while (!buffer.IsEmpty)
             {
-                _released.Wait(delay);
-                Packets++;
+                if (_rest > 0)
+                {
+                    int skip = (int)Math.Min(_rest, buffer.Length);
+                    _rest -= skip;
+                    buffer = buffer[skip..];
+                    continue;
+                }
+
+                // A block's type and total length, possibly split across writes.
+                int take = Math.Min(8 - _headBytes, buffer.Length);
+                buffer[..take].CopyTo(_head.AsSpan(_headBytes));
+                _headBytes += take;
+                buffer = buffer[take..];
+                if (_headBytes == 8)
+                {
+                    _headBytes = 0;
+                    _rest = BitConverter.ToUInt32(_head, 4) - 8;
+                    if (BitConverter.ToUInt32(_head) == PcapngWriter.EnhancedPacketBlock)
+                    {
+                        if (!delayed)
+                        {
+                            _released.Wait(delay);
+                            delayed = true;
+                        }
+
+                        Packets++;
+                    }
+                }
             }
         }
 
