@@ -24,7 +24,7 @@ public sealed partial class XenStoreCore
         int? depth = null;
         if (count is 2 or 3)
         {
-            parsed = XsPath.Canonicalize(XsPayload.String(payload, 0), request.Conn, _quotas, true, out path, out relative);
+            parsed = XsPath.Canonicalize(XsPayload.RawString(payload, 0), request.Conn, _quotas, true, out path, out relative);
             token = XsPayload.RawString(payload, 1).ToArray();
             if (count == 3)
             {
@@ -73,7 +73,7 @@ public sealed partial class XenStoreCore
         byte[] token = [];
         if (XsPayload.CountStrings(payload) == 2)
         {
-            parsed = XsPath.Canonicalize(XsPayload.String(payload, 0), request.Conn, _quotas, true, out path, out _);
+            parsed = XsPath.Canonicalize(XsPayload.RawString(payload, 0), request.Conn, _quotas, true, out path, out _);
             token = XsPayload.RawString(payload, 1).ToArray();
         }
 
@@ -96,10 +96,10 @@ public sealed partial class XenStoreCore
     }
 
     /// <summary>RESET_WATCHES drops the connection's watches and its transactions too (core.c do_reset_watches).</summary>
-    private static XsReply ResetWatches(XsOp op)
+    private XsReply ResetWatches(XsOp op)
     {
         op.Conn.Watches.Clear();
-        op.Conn.Transactions.Clear();
+        CloseTransactions(op.Conn);
         return XsReply.Ok;
     }
 
@@ -111,7 +111,7 @@ public sealed partial class XenStoreCore
     /// connection allowed to hear of it, each of its watches that matches,
     /// in that order (watch.c fire_watches).
     /// </summary>
-    private void Fire(IReadOnlyList<XsEvent> changes, XsDelivery delivery)
+    private void Fire(List<XsEvent> changes, XsDelivery delivery)
     {
         foreach (XsEvent change in changes)
         {

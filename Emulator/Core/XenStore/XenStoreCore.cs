@@ -1,5 +1,6 @@
 using XvifSim.Public.Trace;
 using System.Collections.Immutable;
+using System.Text;
 using XvifSim.Public;
 using XvifSim.Public.XenStore;
 
@@ -15,7 +16,12 @@ namespace XvifSim.Emulator.XenStore;
 ///
 /// One lock guards the tree and all connection state. A request is parsed and
 /// validated before the lock, carried out under it, and its messages are
-/// delivered after it is released.
+/// delivered after it is released. READ and WRITE of an existing node, the
+/// requests a running system makes most, allocate nothing on the way: the
+/// path is checked and looked up as the request's own bytes, the reply is
+/// copied into a pooled queue buffer, and the bookkeeping objects are reused
+/// (Tests/XvifSim.Tests/Core/XenStore/XenStoreCoreAllocationTests.cs holds
+/// them to that).
 /// </summary>
 public sealed partial class XenStoreCore
 {
@@ -28,7 +34,13 @@ public sealed partial class XenStoreCore
 
     /// <summary>The caller of the direct domain hooks: privileged, never registered, never sent anything.</summary>
     private readonly XsConnection _host = new(DomId.Dom0, true, static (_, _, _, _) => { });
-    private XsTree _tree = XsTree.Empty;
+    private readonly XsTree _tree = new();
+
+    /// <summary>Every open transaction of every connection, each to be handed what the main store replaces.</summary>
+    private readonly List<XsTransaction> _openTransactions = [];
+
+    /// <summary>The one request object, reused under <see cref="_lock"/>.</summary>
+    private readonly XsOp _op;
     private ulong _generation;
 
     /// <summary>
@@ -49,6 +61,7 @@ public sealed partial class XenStoreCore
     {
         _quotas = quotas ?? new XsQuotas();
         _domainExists = domainExists;
+        _op = new XsOp(this);
         _introduced.Add(DomId.Dom0);
         Seed("/", "tool", "local", "vm");
         Seed("/tool", "xenstored");
@@ -202,72 +215,139 @@ public sealed partial class XenStoreCore
     /// <summary>The next value of C's global generation counter (transaction.c).</summary>
     internal ulong NextGeneration() => ++_generation;
 
+    /// <summary>The live store, for <see cref="XsOp"/>; changed only through <see cref="SetMain"/>.</summary>
+    internal XsTree Tree => _tree;
+
     /// <summary>
-    /// Runs one request: privilege check (EACCES), tx_id lookup (ENOENT), the
-    /// handler on a private copy of the tree, then, on success, the tree
-    /// update, its watch events, the reply and WATCH's first event, in the
-    /// order C xenstored queues them. Delivery happens after the lock.
+    /// Stores (or, with null, removes) a node of the main store. Every open
+    /// transaction first keeps the node it replaces as its start version.
     /// </summary>
+    internal void SetMain(string path, XsNode? node)
+    {
+        KeepStartVersions(path, _tree.Get(path));
+        if (node is null)
+        {
+            _tree.Remove(path);
+        }
+        else
+        {
+            _tree.Set(node);
+        }
+    }
+
+    /// <summary>Hands <paramref name="current"/> to every open transaction that has no start version of <paramref name="path"/> yet.</summary>
+    internal void KeepStartVersions(string path, XsNode? current)
+    {
+        foreach (XsTransaction tx in _openTransactions)
+        {
+            tx.KeepStartVersion(path, current);
+        }
+    }
+
+    /// <summary>Runs a request whose locked part is a delegate.</summary>
     private void Execute(XsRequest request, XsTxMode mode, bool privilegedOnly, Func<XsOp, XsReply> handler)
     {
+        var wrapped = new XsFuncHandler(handler);
+        Execute(request, mode, privilegedOnly, ref wrapped);
+    }
+
+    /// <summary>
+    /// Runs one request: privilege check (EACCES), tx_id lookup (ENOENT), the
+    /// handler, then, on success, its watch events (or their queueing in the
+    /// transaction), the reply and WATCH's first event, in the order C
+    /// xenstored queues them; on failure the handler's changes are rolled
+    /// back. Delivery happens after the lock.
+    /// </summary>
+    private void Execute<THandler>(XsRequest request, XsTxMode mode, bool privilegedOnly, scoped ref THandler handler)
+        where THandler : IXsHandler, allows ref struct
+    {
         XsConnection conn = request.Conn;
-        var delivery = new XsDelivery();
+        XsDelivery delivery = XsDelivery.Rent();
         lock (_lock)
         {
-            if (conn.IsClosed)
+            if (!conn.IsClosed)
             {
-                return;
-            }
-
-            XsReply reply;
-            byte[]? firstEvent = null;
-            if (privilegedOnly && !conn.IsPrivileged)
-            {
-                reply = XsReply.Fail(Errno.EACCES);
-            }
-            else if (mode != XsTxMode.Ignore && request.TxId != 0 && !conn.Transactions.ContainsKey(request.TxId))
-            {
-                reply = XsReply.Fail(Errno.ENOENT);
-            }
-            else
-            {
-                XsTransaction? tx = mode == XsTxMode.Use && request.TxId != 0 ? conn.Transactions[request.TxId] : null;
-                var op = new XsOp(this, conn, tx, tx?.View ?? _tree, delivery);
-                reply = handler(op);
-                if (reply.Error == Errno.Ok)
-                {
-                    Apply(op);
-                    firstEvent = op.FirstEvent;
-                    if (reply.Payload.Length > XsLimits.PayloadMax)
-                    {
-                        // core.c send_reply: a reply too long for the protocol.
-                        reply = XsReply.Fail(Errno.E2BIG);
-                    }
-                }
-            }
-
-            SendReply(request, reply, delivery);
-            if (firstEvent is not null)
-            {
-                conn.Enqueue(XsdSockmsgType.WatchEvent, 0, 0, firstEvent);
+                Run(request, mode, privilegedOnly, ref handler, delivery);
             }
         }
 
         delivery.Flush();
     }
 
+    private void Run<THandler>(XsRequest request, XsTxMode mode, bool privilegedOnly, scoped ref THandler handler, XsDelivery delivery)
+        where THandler : IXsHandler, allows ref struct
+    {
+        XsConnection conn = request.Conn;
+        XsReply reply;
+        byte[]? firstEvent = null;
+        if (privilegedOnly && !conn.IsPrivileged)
+        {
+            reply = XsReply.Fail(Errno.EACCES);
+        }
+        else if (mode != XsTxMode.Ignore && request.TxId != 0 && !conn.Transactions.ContainsKey(request.TxId))
+        {
+            reply = XsReply.Fail(Errno.ENOENT);
+        }
+        else
+        {
+            XsTransaction? tx = mode == XsTxMode.Use && request.TxId != 0 ? conn.Transactions[request.TxId] : null;
+            _op.Begin(conn, tx, delivery);
+            try
+            {
+                reply = handler.Run(_op);
+                if (reply.Error == Errno.Ok)
+                {
+                    Apply(_op);
+                    firstEvent = _op.FirstEvent;
+                    if (reply.Payload.Length > XsLimits.PayloadMax)
+                    {
+                        // core.c send_reply: a reply too long for the protocol.
+                        reply = XsReply.Fail(Errno.E2BIG);
+                    }
+                }
+                else
+                {
+                    _op.Rollback();
+                }
+            }
+            finally
+            {
+                _op.End();
+            }
+        }
+
+        // The reply is copied into the queue here, under the lock, before
+        // any later request can change the node whose value it may be.
+        SendReply(request, reply, delivery);
+        if (firstEvent is not null)
+        {
+            conn.Enqueue(XsdSockmsgType.WatchEvent, 0, 0, firstEvent);
+        }
+    }
+
     /// <summary>Runs a direct call of the hypervisor or toolstack as the privileged host.</summary>
     private Errno ExecuteHost(Func<XsOp, XsReply> handler)
     {
-        var delivery = new XsDelivery();
+        XsDelivery delivery = XsDelivery.Rent();
         Errno result;
         lock (_lock)
         {
-            var op = new XsOp(this, _host, null, _tree, delivery);
-            result = handler(op).Error;
-            if (result == Errno.Ok)
+            _op.Begin(_host, null, delivery);
+            try
             {
-                Apply(op);
+                result = handler(_op).Error;
+                if (result == Errno.Ok)
+                {
+                    Apply(_op);
+                }
+                else
+                {
+                    _op.Rollback();
+                }
+            }
+            finally
+            {
+                _op.End();
             }
         }
 
@@ -275,12 +355,11 @@ public sealed partial class XenStoreCore
         return result;
     }
 
-    /// <summary>Makes a successful request's changes visible: in its transaction, or in the main tree with events fired.</summary>
+    /// <summary>Makes a successful request's changes count: recorded in its transaction, or in the main store with events fired.</summary>
     private void Apply(XsOp op)
     {
         if (op.Tx is XsTransaction tx)
         {
-            tx.View = op.Tree;
             foreach (string path in op.Modified)
             {
                 tx.RecordModified(path);
@@ -293,7 +372,6 @@ public sealed partial class XenStoreCore
         }
         else
         {
-            _tree = op.Tree;
             Fire(op.Events, op.Delivery);
         }
     }
@@ -302,12 +380,15 @@ public sealed partial class XenStoreCore
     {
         if (reply.Error == Errno.Ok)
         {
-            request.Conn.Enqueue(request.Type, request.ReqId, request.TxId, reply.Payload);
+            request.Conn.Enqueue(request.Type, request.ReqId, request.TxId, reply.Payload.Span);
         }
         else
         {
             // xs_wire.h: errors travel as the errno name plus NUL, req_id and tx_id echoed.
-            request.Conn.Enqueue(XsdSockmsgType.Error, request.ReqId, request.TxId, XsPayload.Terminated(XsErrors.NameOf(reply.Error)));
+            string name = XsErrors.NameOf(reply.Error);
+            Span<byte> payload = stackalloc byte[name.Length + 1];
+            payload[Encoding.Latin1.GetBytes(name, payload)] = 0;
+            request.Conn.Enqueue(XsdSockmsgType.Error, request.ReqId, request.TxId, payload);
         }
 
         delivery.Touch(request.Conn);
@@ -317,12 +398,12 @@ public sealed partial class XenStoreCore
     {
         _connections.Remove(conn);
         conn.Watches.Clear();
-        conn.Transactions.Clear();
+        CloseTransactions(conn);
         conn.Close();
     }
 
     private void Seed(string path, params string[] children)
     {
-        _tree = _tree.With(path, new XsNode([], Dom0Only, [.. children], NextGeneration()));
+        _tree.Set(new XsNode(path, [], Dom0Only, [.. children], NextGeneration()));
     }
 }
