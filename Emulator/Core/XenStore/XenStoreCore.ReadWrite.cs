@@ -15,7 +15,7 @@ public sealed partial class XenStoreCore
 {
     private void ProcessRead(XsRequest request, ReadOnlySpan<byte> payload)
     {
-        Span<char> buffer = stackalloc char[XsPath.MaxLength];
+        Span<char> buffer = stackalloc char[XsPath.BufferLength(request.Conn, payload.Length)];
         var handler = new ReadHandler(this, ParseOnePath(request.Conn, payload, buffer, out int length), buffer[..length]);
         Execute(request, XsTxMode.Use, false, ref handler);
     }
@@ -23,7 +23,7 @@ public sealed partial class XenStoreCore
     /// <summary>WRITE <c>path|value</c>: the value is every byte after the path's NUL.</summary>
     private void ProcessWrite(XsRequest request, ReadOnlySpan<byte> payload)
     {
-        Span<char> buffer = stackalloc char[XsPath.MaxLength];
+        Span<char> buffer = stackalloc char[XsPath.BufferLength(request.Conn, payload.Length)];
         Errno parsed = Errno.EINVAL;
         int length = 0;
         ReadOnlySpan<byte> value = default;

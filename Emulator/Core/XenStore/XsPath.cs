@@ -17,6 +17,14 @@ internal static class XsPath
     private const string LocalDomain = "/local/domain/";
 
     /// <summary>
+    /// The buffer <see cref="Canonicalize(ReadOnlySpan{byte}, XsConnection, XsQuotas, bool, Span{char}, out int, out bool)"/>
+    /// needs for a path of <paramref name="rawLength"/> bytes: the caller's home, a slash and the
+    /// path, never more than <see cref="MaxLength"/>. Sizing the stack buffer to the request keeps
+    /// a short path from paying for clearing 6 KiB of stack.
+    /// </summary>
+    public static int BufferLength(XsConnection conn, int rawLength) => Math.Min(MaxLength, conn.HomePath.Length + 1 + rawLength);
+
+    /// <summary>
     /// Validates <paramref name="raw"/> and writes it, made absolute, to
     /// <paramref name="buffer"/> (<paramref name="length"/> characters).
     /// Characters are letters, digits and - / _ @; a leading @ (a special
@@ -85,7 +93,7 @@ internal static class XsPath
     /// <summary><see cref="Canonicalize(ReadOnlySpan{byte}, XsConnection, XsQuotas, bool, Span{char}, out int, out bool)"/> as a string, for the requests that keep the path.</summary>
     public static Errno Canonicalize(ReadOnlySpan<byte> raw, XsConnection conn, XsQuotas quotas, bool allowSpecial, out string path, out bool relative)
     {
-        Span<char> buffer = stackalloc char[MaxLength];
+        Span<char> buffer = stackalloc char[BufferLength(conn, raw.Length)];
         Errno error = Canonicalize(raw, conn, quotas, allowSpecial, buffer, out int length, out relative);
         path = error == Errno.Ok ? new string(buffer[..length]) : string.Empty;
         return error;
