@@ -47,8 +47,14 @@ internal sealed class XsRingConnection
     private int _outOffset;
     private bool _unread;
 
-    public XsRingConnection(Domain domain, XenStoreCore core, Action<string> log)
+    /// <summary>The server's end of <paramref name="domain"/>'s ring, a connection of <paramref name="core"/>.</summary>
+    /// <param name="domain">The domain whose ring page is served.</param>
+    /// <param name="core">The store the requests go to.</param>
+    /// <param name="log">Where protocol violations are reported.</param>
+    /// <param name="serve">The service vCPU's pass over a ring, bound to this one as <see cref="ServicePass"/>.</param>
+    public XsRingConnection(Domain domain, XenStoreCore core, Action<string> log, Action<XsRingConnection> serve)
     {
+        ServicePass = () => serve(this);
         Domain = domain;
         _page = domain.XenstoreRing.Bytes;
         _core = core;
@@ -62,6 +68,9 @@ internal sealed class XsRingConnection
 
     /// <summary>The dom0 port the hypervisor holds, bound to the domain's store port.</summary>
     public EvtchnPort ServerPort { get; set; }
+
+    /// <summary>The service vCPU's pass over this ring, made once so that a notification allocates no closure.</summary>
+    public Action ServicePass { get; }
 
     /// <summary>Set once the ring broke the protocol; nothing more is read or written.</summary>
     public XenstoreRingError Error { get; private set; }
