@@ -1,9 +1,12 @@
 namespace XvifSim.Emulator.XenStore;
 
 /// <summary>
-/// What one call into the core has to do after releasing its lock: drain the
-/// outbound queues it filled, then raise the notifications it collected
+/// What one call into the core has to do after releasing its lock: raise the
+/// notifications it collected, then drain the outbound queues it filled
 /// (docs/design.md, "Validate, lock, act": nothing is called back while a lock is held).
+/// Notifications go first so that a client holding the reply knows they
+/// happened: C xenstored logs XS_CONTROL print (control.c do_control_print)
+/// and introduces a domain before it sends the ack.
 /// Each thread keeps one spare for its next call, so a request allocates
 /// none; a call made from inside a sink (re-entering the core) finds the
 /// spare taken and makes its own.
@@ -39,14 +42,14 @@ internal sealed class XsDelivery
     {
         try
         {
-            foreach (XsConnection conn in _touched)
-            {
-                conn.Drain();
-            }
-
             foreach (Action action in _after)
             {
                 action();
+            }
+
+            foreach (XsConnection conn in _touched)
+            {
+                conn.Drain();
             }
         }
         finally
