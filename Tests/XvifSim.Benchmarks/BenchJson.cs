@@ -55,6 +55,8 @@ public static class BenchJson
         ("peak_gc_heap_bytes", r.PeakGcHeapBytes),
         ("xs_core_read_alloc_bytes", r.XsCoreReads.AllocatedBytesPerOp),
         ("xs_core_write_alloc_bytes", r.XsCoreWrites.AllocatedBytesPerOp),
+        ("xs_host_read_alloc_bytes", r.XsHostReads.AllocatedBytesPerOp),
+        ("xs_host_write_alloc_bytes", r.XsHostWrites.AllocatedBytesPerOp),
         .. FleetFigures(r.Fleet),
     ];
 

@@ -25,9 +25,16 @@ public sealed record BenchResults
     /// <summary>The same bytes the 1514-byte capture-on stream's writer wrote, written sequentially to a file in its capture folder (ops/s is bytes/s).</summary>
     public required Measurement SequentialWrite { get; init; }
 
+    /// <summary>READ through the core's entry point, as the servers call it (wire payload in, reply copied out).</summary>
     public required Measurement XsCoreReads { get; init; }
 
+    /// <summary>WRITE of an existing node through the core's entry point, an event included.</summary>
     public required Measurement XsCoreWrites { get; init; }
+
+    /// <summary>READ through <c>XsHostClient</c>, the toolstack's string API over the core.</summary>
+    public required Measurement XsHostReads { get; init; }
+
+    public required Measurement XsHostWrites { get; init; }
 
     public required Measurement XsRing { get; init; }
 

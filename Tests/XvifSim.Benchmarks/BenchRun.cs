@@ -31,6 +31,7 @@ public static class BenchRun
         peak.Sample();
         progress.WriteLine("bench: XenStore");
         (Measurement reads, Measurement writes) = XenStoreBenchmarks.Core(options.Loop);
+        (Measurement hostReads, Measurement hostWrites) = XenStoreBenchmarks.HostClient(options.Loop);
         Measurement ring = XenStoreBenchmarks.Ring(options.WarmUp, options.Span);
         peak.Sample();
         progress.WriteLine("bench: guest to guest, capture off and on, trace on");
@@ -52,6 +53,8 @@ public static class BenchRun
             ChannelsLarge = channelsLarge,
             XsCoreReads = reads,
             XsCoreWrites = writes,
+            XsHostReads = hostReads,
+            XsHostWrites = hostWrites,
             XsRing = ring,
             ConnectSeconds = connect,
             Fleet = fleet,

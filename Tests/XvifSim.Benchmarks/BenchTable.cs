@@ -44,7 +44,7 @@ public static class BenchTable
 
         output.WriteLine();
         output.WriteLine($"{"XenStore",-46} {"ops/s",12} {"",15} {"B alloc/op",14}");
-        foreach (Measurement m in new[] { r.XsCoreReads, r.XsCoreWrites, r.XsRing })
+        foreach (Measurement m in new[] { r.XsCoreReads, r.XsCoreWrites, r.XsHostReads, r.XsHostWrites, r.XsRing })
         {
             output.WriteLine($"{"  " + m.Name,-46} {m.OpsPerSecond,12:N0} {"",15} {m.AllocatedBytesPerOp,14:F2}");
         }

@@ -5,26 +5,61 @@ using XvifSim.Host.Scenarios;
 using XvifSim.Host.Systems;
 using XvifSim.Host.Toolstack;
 using XvifSim.Public;
+using XvifSim.Public.XenStore;
 
 namespace XvifSim.Benchmarks;
 
 /// <summary>
-/// XenStore requests per second: in the core, a host client's READ and WRITE
-/// of one node with no I/O between (what the tree, permissions and
-/// accounting cost), and a guest's xenbus client over its ring, one
-/// request at a time (WRITE, then READ, each awaited) under the threaded
-/// scheduler (what a round trip through the ring page, the event channel
-/// and the server costs).
+/// XenStore requests per second: in the core, READ and WRITE of one existing
+/// node as the ring and socket servers hand them to it (the request's
+/// wire-format payload into <see cref="XenStoreCore.Process"/>, each reply
+/// and event copied by the sink into one reused buffer as the servers copy
+/// them), from an unprivileged guest so that permissions and quotas are
+/// checked, with dom0 watching the node's directory so that every WRITE
+/// also formats and delivers an event; the same through the host client
+/// (<see cref="XsHostClient"/>, the toolstack's string API on top, which
+/// builds strings and waits on a task per call); and a guest's xenbus
+/// client over its ring, one request at a time (WRITE, then READ, each
+/// awaited) under the threaded scheduler (what a round trip through the ring
+/// page, the event channel and the server costs).
 /// </summary>
 internal static class XenStoreBenchmarks
 {
+    private static readonly DomId Guest = new(1);
+
     public static (Measurement Reads, Measurement Writes) Core(TimeSpan duration)
+    {
+        var core = new XenStoreCore();
+        using var host = new XsHostClient(core);
+        Expect(core.IntroduceDomain(Guest));
+        Expect(host.Mkdir("/local/domain/1/data"));
+        Expect(host.SetPerms("/local/domain/1", "n1"));
+        Expect(host.SetPerms("/local/domain/1/data", "n1"));
+        var guest = new ServerLikeSink();
+        var dom0 = new ServerLikeSink();
+        XsConnection guestConn = core.Connect(Guest, privileged: false, guest.Receive);
+        XsConnection dom0Conn = core.Connect(DomId.Dom0, privileged: true, dom0.Receive);
+        core.Process(dom0Conn, XsdSockmsgType.Watch, 1, 0, "/local/domain/1/data\0bench\0"u8);
+        byte[] write = "data/bench\0value"u8.ToArray();
+        byte[] read = "data/bench\0"u8.ToArray();
+        core.Process(guestConn, XsdSockmsgType.Write, 1, 0, write);
+        guest.Expect(XsdSockmsgType.Write);
+        Measurement writes = Measurement.Take("XenStore core WRITE (guest, wire payload)", duration, () => core.Process(guestConn, XsdSockmsgType.Write, 2, 0, write));
+        guest.Expect(XsdSockmsgType.Write);
+        dom0.Expect(XsdSockmsgType.WatchEvent);
+        Measurement reads = Measurement.Take("XenStore core READ (guest, wire payload)", duration, () => core.Process(guestConn, XsdSockmsgType.Read, 3, 0, read));
+        guest.Expect(XsdSockmsgType.Read);
+        return (reads, writes);
+    }
+
+    /// <summary>The toolstack's string API on top of the core: dom0 writing and reading one node.</summary>
+    public static (Measurement Reads, Measurement Writes) HostClient(TimeSpan duration)
     {
         var core = new XenStoreCore();
         using var client = new XsHostClient(core);
         Expect(client.Write("/local/domain/0/data/bench", "value"));
-        Measurement writes = Measurement.Take("XenStore core WRITE", duration, () => Expect(client.Write("/local/domain/0/data/bench", "value")));
-        Measurement reads = Measurement.Take("XenStore core READ", duration, () => Expect(client.Read("/local/domain/0/data/bench", out _)));
+        Measurement writes = Measurement.Take("XenStore host client WRITE (dom0, strings)", duration, () => Expect(client.Write("/local/domain/0/data/bench", "value")));
+        Measurement reads = Measurement.Take("XenStore host client READ (dom0, strings)", duration, () => Expect(client.Read("/local/domain/0/data/bench", out _)));
         return (reads, writes);
     }
 

@@ -50,7 +50,7 @@ public sealed partial class XenStoreCore
     /// some of <paramref name="need"/>, else EACCES, so that a guest learns
     /// nothing about places it may not look (errno_from_parents).
     /// </summary>
-    private Errno GetChecked(XsOp op, string path, XsRights need, out XsNode? node)
+    private Errno GetChecked(XsOp op, ReadOnlySpan<char> path, XsRights need, out XsNode? node)
     {
         node = op.Get(path);
         if (node is not null)
@@ -59,8 +59,8 @@ public sealed partial class XenStoreCore
         }
 
         XsNode? ancestor = null;
-        string current = path;
-        while (ancestor is null && current != "/")
+        ReadOnlySpan<char> current = path;
+        while (ancestor is null && !current.SequenceEqual("/"))
         {
             current = XsPath.Parent(current);
             ancestor = op.Get(current);
@@ -70,6 +70,6 @@ public sealed partial class XenStoreCore
     }
 
     /// <summary>The node-size quota (write_node_raw's ACC_NODESZ check), unprivileged callers only.</summary>
-    private bool OverNodeSize(XsConnection conn, XsNode node) =>
-        !conn.IsPrivileged && node.AccountedSize > _quotas.NodeSize;
+    private bool OverNodeSize(XsConnection conn, int accountedSize) =>
+        !conn.IsPrivileged && accountedSize > _quotas.NodeSize;
 }

@@ -163,7 +163,7 @@ public sealed partial class XenStoreCore
                 if (conn.DomId == domain && !conn.IsPrivileged)
                 {
                     conn.Watches.Clear();
-                    conn.Transactions.Clear();
+                    CloseTransactions(conn);
                 }
             }
         }
@@ -212,15 +212,15 @@ public sealed partial class XenStoreCore
         FindOwned(op, "/", domain, owned);
         foreach (string path in owned)
         {
-            RemoveSubtree(op, path, op.Get(path)!);
+            RemoveSubtree(op, op.Get(path)!);
         }
 
-        foreach ((string path, XsNode node) in op.Tree.Nodes)
+        foreach (XsNode node in _tree.Snapshot())
         {
             if (node.Perms.Skip(1).Any(p => p.Domain == domain))
             {
                 ImmutableArray<XsPermission> kept = [node.Perms[0], .. node.Perms.Skip(1).Where(p => p.Domain != domain)];
-                op.Put(path, node with { Perms = kept });
+                op.Put(node.WithPerms(kept));
             }
         }
 

@@ -29,7 +29,7 @@ public sealed partial class XenStoreCore
         {
             if (request.Type == XsdSockmsgType.TransactionEnd)
             {
-                op.Conn.Transactions.Remove(request.TxId);
+                CloseTransaction(op.Conn, request.TxId);
             }
 
             return XsReply.Fail(error);

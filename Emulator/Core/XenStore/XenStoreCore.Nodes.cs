@@ -5,70 +5,9 @@ using XvifSim.Public.XenStore;
 
 namespace XvifSim.Emulator.XenStore;
 
-/// <summary>The node operations: READ, WRITE, MKDIR, RM, DIRECTORY, DIRECTORY_PART, GET_PERMS, SET_PERMS.</summary>
+/// <summary>The node operations but READ and WRITE (XenStoreCore.ReadWrite.cs): MKDIR, RM, DIRECTORY, DIRECTORY_PART, GET_PERMS, SET_PERMS.</summary>
 public sealed partial class XenStoreCore
 {
-    private void ProcessRead(XsRequest request, ReadOnlySpan<byte> payload)
-    {
-        Errno parsed = ParseOnePath(request.Conn, payload, false, out string path);
-        Execute(request, XsTxMode.Use, false, op =>
-        {
-            if (parsed != Errno.Ok)
-            {
-                return XsReply.Fail(parsed);
-            }
-
-            Errno error = GetChecked(op, path, XsRights.Read, out XsNode? node);
-
-            // Values are raw bytes, sent without a NUL (xenstore.txt).
-            return error == Errno.Ok ? XsReply.Success(node!.Value) : XsReply.Fail(error);
-        });
-    }
-
-    /// <summary>WRITE <c>path|value</c>: the value is every byte after the path's NUL.</summary>
-    private void ProcessWrite(XsRequest request, ReadOnlySpan<byte> payload)
-    {
-        Errno parsed = Errno.EINVAL;
-        string path = string.Empty;
-        byte[] value = [];
-        if (XsPayload.CountStrings(payload) >= 1)
-        {
-            parsed = XsPath.Canonicalize(XsPayload.String(payload, 0), request.Conn, _quotas, false, out path, out _);
-            value = XsPayload.AfterFirst(payload);
-        }
-
-        Execute(request, XsTxMode.Use, false, op =>
-        {
-            if (parsed != Errno.Ok)
-            {
-                return XsReply.Fail(parsed);
-            }
-
-            Errno error = GetChecked(op, path, XsRights.Write, out XsNode? node);
-            if (error == Errno.ENOENT)
-            {
-                error = Create(op, path, value, out node);
-            }
-            else if (error == Errno.Ok)
-            {
-                // An existing node keeps its permissions and gets the new value.
-                XsNode changed = node! with { Value = value };
-                error = OverNodeSize(op.Conn, changed) ? Errno.ENOSPC : Errno.Ok;
-                node = error == Errno.Ok ? op.Put(path, changed) : null;
-            }
-
-            if (error != Errno.Ok)
-            {
-                return XsReply.Fail(error);
-            }
-
-            // One event, for the written path, even if parents were created
-            // or the value did not change (core.c do_write).
-            op.Events.Add(ChangeEvent(op, path, node!, default));
-            return XsReply.Ok;
-        });
-    }
-
     /// <summary>MKDIR: like WRITE with an empty value, but an existing node is left alone, without an event.</summary>
     private void ProcessMkdir(XsRequest request, ReadOnlySpan<byte> payload)
     {
@@ -86,7 +25,7 @@ public sealed partial class XenStoreCore
                 error = Create(op, path, [], out node);
                 if (error == Errno.Ok)
                 {
-                    op.Events.Add(ChangeEvent(op, path, node!, default));
+                    op.Events.Add(ChangeEvent(op, node!, default));
                 }
             }
 
@@ -124,7 +63,7 @@ public sealed partial class XenStoreCore
                 return XsReply.Fail(Errno.EINVAL);
             }
 
-            RemoveSubtree(op, path, node!);
+            RemoveSubtree(op, node!);
             return XsReply.Ok;
         });
     }
@@ -159,7 +98,7 @@ public sealed partial class XenStoreCore
         uint offset = 0;
         if (XsPayload.CountStrings(payload) == 2)
         {
-            parsed = XsPath.Canonicalize(XsPayload.String(payload, 0), request.Conn, _quotas, false, out path, out _);
+            parsed = XsPath.Canonicalize(XsPayload.RawString(payload, 0), request.Conn, _quotas, false, out path, out _);
             if (parsed == Errno.Ok && !XsDecimal.TryParseUInt(XsPayload.String(payload, 1), out offset))
             {
                 parsed = Errno.EINVAL;
@@ -200,7 +139,7 @@ public sealed partial class XenStoreCore
                 reply.AddRange(XsPayload.Terminated(permission.ToString()));
             }
 
-            return XsReply.Success([.. reply]);
+            return XsReply.Success(reply.ToArray());
         });
     }
 
@@ -242,7 +181,7 @@ public sealed partial class XenStoreCore
 
             if (parsed == Errno.Ok)
             {
-                parsed = XsPath.Canonicalize(XsPayload.String(payload, 0), conn, _quotas, true, out path, out _);
+                parsed = XsPath.Canonicalize(XsPayload.RawString(payload, 0), conn, _quotas, true, out path, out _);
             }
         }
 
@@ -265,16 +204,16 @@ public sealed partial class XenStoreCore
                 return XsReply.Fail(Errno.EPERM);
             }
 
-            XsNode changed = node! with { Perms = newPerms };
-            if (OverNodeSize(op.Conn, changed))
+            XsNode changed = node!.WithPerms(newPerms);
+            if (OverNodeSize(op.Conn, changed.AccountedSize))
             {
                 return XsReply.Fail(Errno.ENOSPC);
             }
 
-            XsNode stored = op.Put(path, changed);
+            XsNode stored = op.Put(changed);
 
             // Watchers that could read the node before the change hear of it too (watch.c).
-            op.Events.Add(ChangeEvent(op, path, stored, node!.Perms));
+            op.Events.Add(ChangeEvent(op, stored, node!.Perms));
             return XsReply.Ok;
         });
     }
@@ -282,8 +221,9 @@ public sealed partial class XenStoreCore
     private Errno ParseOnePath(XsConnection conn, ReadOnlySpan<byte> payload, bool allowSpecial, out string path)
     {
         path = string.Empty;
-        string? arg = XsPayload.OneArg(payload);
-        return arg is null ? Errno.EINVAL : XsPath.Canonicalize(arg, conn, _quotas, allowSpecial, out path, out _);
+        return XsPayload.TryOneArg(payload, out ReadOnlySpan<byte> arg)
+            ? XsPath.Canonicalize(arg, conn, _quotas, allowSpecial, out path, out _)
+            : Errno.EINVAL;
     }
 
     /// <summary>
@@ -292,9 +232,10 @@ public sealed partial class XenStoreCore
     /// list; if an unprivileged domain creates it, that domain takes the owner
     /// slot and the default letter stays (C; QEMU keeps the parent's owner).
     /// Each new node counts against the creator's node quota, and every node
-    /// written against the node-size quota.
+    /// written against the node-size quota. A failure part-way is rolled
+    /// back with the rest of the request.
     /// </summary>
-    private Errno Create(XsOp op, string path, byte[] value, out XsNode? created)
+    private Errno Create(XsOp op, string path, ReadOnlySpan<byte> value, out XsNode? created)
     {
         created = null;
         var missing = new List<string> { path };
@@ -310,24 +251,23 @@ public sealed partial class XenStoreCore
         for (int i = missing.Count - 1; i >= 0; i--)
         {
             string name = missing[i];
-            if (!op.Conn.IsPrivileged && op.Tree.OwnedBy(op.Conn.DomId) >= _quotas.Nodes)
+            if (!op.Conn.IsPrivileged && op.OwnedBy(op.Conn.DomId) >= _quotas.Nodes)
             {
                 return Errno.ENOSPC;
             }
 
-            XsNode withChild = parent with { Children = parent.Children.Add(XsPath.BaseName(name)) };
+            XsNode withChild = parent.WithChildren(parent.Children.Add(XsPath.BaseName(name)));
             ImmutableArray<XsPermission> perms = op.Conn.IsPrivileged
                 ? parent.Perms
                 : parent.Perms.SetItem(0, parent.Perms[0] with { Domain = op.Conn.DomId });
-            var child = new XsNode(i == 0 ? value : [], perms, [], 0);
-            if (OverNodeSize(op.Conn, withChild) || OverNodeSize(op.Conn, child))
+            var child = new XsNode(name, i == 0 ? value : [], perms, [], 0);
+            if (OverNodeSize(op.Conn, withChild.AccountedSize) || OverNodeSize(op.Conn, child.AccountedSize))
             {
                 return Errno.ENOSPC;
             }
 
-            op.Put(parentPath, withChild);
-            parent = op.Put(name, child);
-            parentPath = name;
+            op.Put(withChild);
+            parent = op.Put(child);
         }
 
         created = parent;
@@ -341,31 +281,29 @@ public sealed partial class XenStoreCore
     /// itself and its ancestors, so every watch sees the least specific path
     /// that concerns it.
     /// </summary>
-    private void RemoveSubtree(XsOp op, string path, XsNode node)
+    private static void RemoveSubtree(XsOp op, XsNode node)
     {
-        string parentPath = XsPath.Parent(path);
-        XsNode parent = op.Get(parentPath)!;
-        RemoveRecursive(op, path, node, parent.Perms, top: true);
-        op.Put(parentPath, parent with { Children = parent.Children.Remove(XsPath.BaseName(path)) });
+        XsNode parent = op.Get(XsPath.Parent(node.Path.AsSpan()))!;
+        RemoveRecursive(op, node, parent.Perms, top: true);
+        op.Put(parent.WithChildren(parent.Children.Remove(XsPath.BaseName(node.Path))));
     }
 
-    private static void RemoveRecursive(XsOp op, string path, XsNode node, ImmutableArray<XsPermission> parentPerms, bool top)
+    private static void RemoveRecursive(XsOp op, XsNode node, ImmutableArray<XsPermission> parentPerms, bool top)
     {
         foreach (string child in node.Children)
         {
-            string childPath = XsPath.Child(path, child);
-            if (op.Get(childPath) is XsNode childNode)
+            if (op.Get(XsPath.Child(node.Path, child)) is XsNode childNode)
             {
-                RemoveRecursive(op, childPath, childNode, node.Perms, top: false);
+                RemoveRecursive(op, childNode, node.Perms, top: false);
             }
         }
 
-        op.Events.Add(new XsEvent(path, Exact: !top, node.Perms, parentPerms, default));
-        op.Remove(path);
+        op.Events.Add(new XsEvent(node.Path, Exact: !top, node.Perms, parentPerms, default));
+        op.Remove(node.Path);
     }
 
-    private static XsEvent ChangeEvent(XsOp op, string path, XsNode node, ImmutableArray<XsPermission> oldPerms) =>
-        new(path, Exact: false, node.Perms, op.Tree.Get(XsPath.Parent(path))?.Perms ?? default, oldPerms);
+    private static XsEvent ChangeEvent(XsOp op, XsNode node, ImmutableArray<XsPermission> oldPerms) =>
+        new(node.Path, Exact: false, node.Perms, op.Peek(XsPath.Parent(node.Path.AsSpan()))?.Perms ?? default, oldPerms);
 
     private static byte[] DirectoryPart(XsNode node, uint offset)
     {

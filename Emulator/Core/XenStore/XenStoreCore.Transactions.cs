@@ -25,7 +25,9 @@ public sealed partial class XenStoreCore
         }
 
         uint id = conn.AllocateTransactionId();
-        conn.Transactions.Add(id, new XsTransaction(id, _tree));
+        var tx = new XsTransaction(id);
+        conn.Transactions.Add(id, tx);
+        _openTransactions.Add(tx);
         return XsReply.Success(XsPayload.Terminated(id.ToString(CultureInfo.InvariantCulture)));
     }
 
@@ -56,7 +58,7 @@ public sealed partial class XenStoreCore
                 return XsReply.Fail(Errno.ENOENT);
             }
 
-            op.Conn.Transactions.Remove(tx.Id);
+            CloseTransaction(op.Conn, tx.Id);
             Errno result = doCommit ? Commit(op.Conn, tx, op.Delivery) : Errno.Ok;
             return result == Errno.Ok ? XsReply.Ok : XsReply.Fail(result);
         });
@@ -67,7 +69,8 @@ public sealed partial class XenStoreCore
     /// transaction looked at must still have the generation it had then (a
     /// node that appeared or vanished counts as changed), else EAGAIN and
     /// nothing is applied. Then the modified nodes are copied into the main
-    /// tree with fresh generations, and the queued watch events fire.
+    /// store with fresh generations, and the queued watch events fire. The
+    /// transaction is closed already, so its nodes become the main store's.
     /// </summary>
     private Errno Commit(XsConnection conn, XsTransaction tx, XsDelivery delivery)
     {
@@ -80,22 +83,40 @@ public sealed partial class XenStoreCore
         }
 
         // The node quota over what the transaction added (C's acc_fix_domains at commit).
-        int added = tx.View.OwnedBy(conn.DomId) - tx.Start.OwnedBy(conn.DomId);
+        int added = tx.Added(conn.DomId);
         if (!conn.IsPrivileged && added > 0 && _tree.OwnedBy(conn.DomId) + added > _quotas.Nodes)
         {
             return Errno.ENOSPC;
         }
 
-        XsTree tree = _tree;
         foreach (string path in tx.Modified)
         {
-            tree = tx.View.Get(path) is XsNode node
-                ? tree.With(path, node with { Generation = NextGeneration() })
-                : tree.Without(path);
+            XsNode? node = tx.Changed(path);
+            node?.Stamp(NextGeneration());
+            SetMain(path, node);
         }
 
-        _tree = tree;
         Fire(tx.Events, delivery);
         return Errno.Ok;
+    }
+
+    /// <summary>Ends one transaction of <paramref name="conn"/>, if open, without committing it.</summary>
+    private void CloseTransaction(XsConnection conn, uint id)
+    {
+        if (conn.Transactions.Remove(id, out XsTransaction? tx))
+        {
+            _openTransactions.Remove(tx);
+        }
+    }
+
+    /// <summary>Ends every transaction of <paramref name="conn"/> without committing (RESET_WATCHES, a reset or a closed connection).</summary>
+    private void CloseTransactions(XsConnection conn)
+    {
+        foreach (XsTransaction tx in conn.Transactions.Values)
+        {
+            _openTransactions.Remove(tx);
+        }
+
+        conn.Transactions.Clear();
     }
 }

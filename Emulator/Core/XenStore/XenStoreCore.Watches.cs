@@ -1,3 +1,4 @@
+using System.Text;
 using XvifSim.Public;
 using XvifSim.Public.XenStore;
 
@@ -23,7 +24,7 @@ public sealed partial class XenStoreCore
         int? depth = null;
         if (count is 2 or 3)
         {
-            parsed = XsPath.Canonicalize(XsPayload.String(payload, 0), request.Conn, _quotas, true, out path, out relative);
+            parsed = XsPath.Canonicalize(XsPayload.RawString(payload, 0), request.Conn, _quotas, true, out path, out relative);
             token = XsPayload.RawString(payload, 1).ToArray();
             if (count == 3)
             {
@@ -72,7 +73,7 @@ public sealed partial class XenStoreCore
         byte[] token = [];
         if (XsPayload.CountStrings(payload) == 2)
         {
-            parsed = XsPath.Canonicalize(XsPayload.String(payload, 0), request.Conn, _quotas, true, out path, out _);
+            parsed = XsPath.Canonicalize(XsPayload.RawString(payload, 0), request.Conn, _quotas, true, out path, out _);
             token = XsPayload.RawString(payload, 1).ToArray();
         }
 
@@ -95,10 +96,10 @@ public sealed partial class XenStoreCore
     }
 
     /// <summary>RESET_WATCHES drops the connection's watches and its transactions too (core.c do_reset_watches).</summary>
-    private static XsReply ResetWatches(XsOp op)
+    private XsReply ResetWatches(XsOp op)
     {
         op.Conn.Watches.Clear();
-        op.Conn.Transactions.Clear();
+        CloseTransactions(op.Conn);
         return XsReply.Ok;
     }
 
@@ -110,7 +111,7 @@ public sealed partial class XenStoreCore
     /// connection allowed to hear of it, each of its watches that matches,
     /// in that order (watch.c fire_watches).
     /// </summary>
-    private void Fire(IReadOnlyList<XsEvent> changes, XsDelivery delivery)
+    private void Fire(List<XsEvent> changes, XsDelivery delivery)
     {
         foreach (XsEvent change in changes)
         {
@@ -151,25 +152,35 @@ public sealed partial class XenStoreCore
         || CanRead(conn, change.NodePerms)
         || CanRead(conn, change.ParentPerms);
 
-    private static void SendEvent(XsConnection conn, string path, byte[] token, XsDelivery delivery)
+    /// <summary>Queues one WATCH_EVENT, formatted on the stack and copied once into the connection's queue.</summary>
+    private static void SendEvent(XsConnection conn, ReadOnlySpan<char> path, byte[] token, XsDelivery delivery)
     {
-        byte[] payload = EventPayload(path, token);
-
         // core.c send_event: an event too long for the protocol is not sent.
-        if (payload.Length <= XsLimits.PayloadMax)
+        int length = EventLength(path, token);
+        if (length <= XsLimits.PayloadMax)
         {
+            Span<byte> payload = stackalloc byte[length];
+            WriteEvent(payload, path, token);
             conn.Enqueue(XsdSockmsgType.WatchEvent, 0, 0, payload);
             delivery.Touch(conn);
         }
     }
 
-    /// <summary>WATCH_EVENT's payload: <c>epath|token|</c>.</summary>
-    private static byte[] EventPayload(string path, byte[] token)
+    /// <summary>WATCH_EVENT's payload, <c>epath|token|</c>, for WATCH's first event.</summary>
+    private static byte[] EventPayload(ReadOnlySpan<char> path, byte[] token)
     {
-        byte[] pathBytes = XsPayload.Terminated(path);
-        var payload = new byte[pathBytes.Length + token.Length + 1];
-        pathBytes.CopyTo(payload, 0);
-        token.CopyTo(payload, pathBytes.Length);
+        var payload = new byte[EventLength(path, token)];
+        WriteEvent(payload, path, token);
         return payload;
+    }
+
+    private static int EventLength(ReadOnlySpan<char> path, byte[] token) => path.Length + 1 + token.Length + 1;
+
+    private static void WriteEvent(Span<byte> payload, ReadOnlySpan<char> path, byte[] token)
+    {
+        int at = Encoding.Latin1.GetBytes(path, payload);
+        payload[at++] = 0;
+        token.CopyTo(payload[at..]);
+        payload[^1] = 0;
     }
 }

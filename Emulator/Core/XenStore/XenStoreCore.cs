@@ -15,7 +15,12 @@ namespace XvifSim.Emulator.XenStore;
 ///
 /// One lock guards the tree and all connection state. A request is parsed and
 /// validated before the lock, carried out under it, and its messages are
-/// delivered after it is released.
+/// delivered after it is released. READ and WRITE of an existing node, the
+/// requests a running system makes most, allocate nothing on the way: the
+/// path is checked and looked up as the request's own bytes, the reply is
+/// copied into a pooled queue buffer, and the bookkeeping objects are reused
+/// (Tests/XvifSim.Tests/Core/XenStore/XenStoreCoreAllocationTests.cs holds
+/// them to that).
 /// </summary>
 public sealed partial class XenStoreCore
 {
@@ -28,7 +33,13 @@ public sealed partial class XenStoreCore
 
     /// <summary>The caller of the direct domain hooks: privileged, never registered, never sent anything.</summary>
     private readonly XsConnection _host = new(DomId.Dom0, true, static (_, _, _, _) => { });
-    private XsTree _tree = XsTree.Empty;
+    private readonly XsTree _tree = new();
+
+    /// <summary>Every open transaction of every connection, each to be handed what the main store replaces.</summary>
+    private readonly List<XsTransaction> _openTransactions = [];
+
+    /// <summary>The one request object, reused under <see cref="_lock"/>.</summary>
+    private readonly XsOp _op;
     private ulong _generation;
 
     /// <summary>
@@ -49,6 +60,7 @@ public sealed partial class XenStoreCore
     {
         _quotas = quotas ?? new XsQuotas();
         _domainExists = domainExists;
+        _op = new XsOp(this);
         _introduced.Add(DomId.Dom0);
         Seed("/", "tool", "local", "vm");
         Seed("/tool", "xenstored");
@@ -202,127 +214,45 @@ public sealed partial class XenStoreCore
     /// <summary>The next value of C's global generation counter (transaction.c).</summary>
     internal ulong NextGeneration() => ++_generation;
 
+    /// <summary>The live store, for <see cref="XsOp"/>; changed only through <see cref="SetMain"/>.</summary>
+    internal XsTree Tree => _tree;
+
     /// <summary>
-    /// Runs one request: privilege check (EACCES), tx_id lookup (ENOENT), the
-    /// handler on a private copy of the tree, then, on success, the tree
-    /// update, its watch events, the reply and WATCH's first event, in the
-    /// order C xenstored queues them. Delivery happens after the lock.
+    /// Stores (or, with null, removes) a node of the main store. Every open
+    /// transaction first keeps the node it replaces as its start version.
     /// </summary>
-    private void Execute(XsRequest request, XsTxMode mode, bool privilegedOnly, Func<XsOp, XsReply> handler)
+    internal void SetMain(string path, XsNode? node)
     {
-        XsConnection conn = request.Conn;
-        var delivery = new XsDelivery();
-        lock (_lock)
+        KeepStartVersions(path, _tree.Get(path));
+        if (node is null)
         {
-            if (conn.IsClosed)
-            {
-                return;
-            }
-
-            XsReply reply;
-            byte[]? firstEvent = null;
-            if (privilegedOnly && !conn.IsPrivileged)
-            {
-                reply = XsReply.Fail(Errno.EACCES);
-            }
-            else if (mode != XsTxMode.Ignore && request.TxId != 0 && !conn.Transactions.ContainsKey(request.TxId))
-            {
-                reply = XsReply.Fail(Errno.ENOENT);
-            }
-            else
-            {
-                XsTransaction? tx = mode == XsTxMode.Use && request.TxId != 0 ? conn.Transactions[request.TxId] : null;
-                var op = new XsOp(this, conn, tx, tx?.View ?? _tree, delivery);
-                reply = handler(op);
-                if (reply.Error == Errno.Ok)
-                {
-                    Apply(op);
-                    firstEvent = op.FirstEvent;
-                    if (reply.Payload.Length > XsLimits.PayloadMax)
-                    {
-                        // core.c send_reply: a reply too long for the protocol.
-                        reply = XsReply.Fail(Errno.E2BIG);
-                    }
-                }
-            }
-
-            SendReply(request, reply, delivery);
-            if (firstEvent is not null)
-            {
-                conn.Enqueue(XsdSockmsgType.WatchEvent, 0, 0, firstEvent);
-            }
-        }
-
-        delivery.Flush();
-    }
-
-    /// <summary>Runs a direct call of the hypervisor or toolstack as the privileged host.</summary>
-    private Errno ExecuteHost(Func<XsOp, XsReply> handler)
-    {
-        var delivery = new XsDelivery();
-        Errno result;
-        lock (_lock)
-        {
-            var op = new XsOp(this, _host, null, _tree, delivery);
-            result = handler(op).Error;
-            if (result == Errno.Ok)
-            {
-                Apply(op);
-            }
-        }
-
-        delivery.Flush();
-        return result;
-    }
-
-    /// <summary>Makes a successful request's changes visible: in its transaction, or in the main tree with events fired.</summary>
-    private void Apply(XsOp op)
-    {
-        if (op.Tx is XsTransaction tx)
-        {
-            tx.View = op.Tree;
-            foreach (string path in op.Modified)
-            {
-                tx.RecordModified(path);
-            }
-
-            foreach (XsEvent change in op.Events)
-            {
-                tx.Queue(change);
-            }
+            _tree.Remove(path);
         }
         else
         {
-            _tree = op.Tree;
-            Fire(op.Events, op.Delivery);
+            _tree.Set(node);
         }
     }
 
-    private static void SendReply(XsRequest request, XsReply reply, XsDelivery delivery)
+    /// <summary>Hands <paramref name="current"/> to every open transaction that has no start version of <paramref name="path"/> yet.</summary>
+    internal void KeepStartVersions(string path, XsNode? current)
     {
-        if (reply.Error == Errno.Ok)
+        foreach (XsTransaction tx in _openTransactions)
         {
-            request.Conn.Enqueue(request.Type, request.ReqId, request.TxId, reply.Payload);
+            tx.KeepStartVersion(path, current);
         }
-        else
-        {
-            // xs_wire.h: errors travel as the errno name plus NUL, req_id and tx_id echoed.
-            request.Conn.Enqueue(XsdSockmsgType.Error, request.ReqId, request.TxId, XsPayload.Terminated(XsErrors.NameOf(reply.Error)));
-        }
-
-        delivery.Touch(request.Conn);
     }
 
     private void Drop(XsConnection conn)
     {
         _connections.Remove(conn);
         conn.Watches.Clear();
-        conn.Transactions.Clear();
+        CloseTransactions(conn);
         conn.Close();
     }
 
     private void Seed(string path, params string[] children)
     {
-        _tree = _tree.With(path, new XsNode([], Dom0Only, [.. children], NextGeneration()));
+        _tree.Set(new XsNode(path, [], Dom0Only, [.. children], NextGeneration()));
     }
 }

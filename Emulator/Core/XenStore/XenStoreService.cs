@@ -63,7 +63,7 @@ public sealed class XenStoreService
             throw new InvalidOperationException($"{domain}: no store event channel: {rc}");
         }
 
-        var ring = new XsRingConnection(domain, Core, Log);
+        var ring = new XsRingConnection(domain, Core, Log, Service);
         ring.OutputQueued += () => Kick(ring);
         SharedBits.WriteU32(domain.XenstoreRing.Span, ServerFeaturesOffset, (uint)Features);
         rc = dom0.EventChannels.BindInterdomainForXen(domain.Id, alloc.Port, _ => Kick(ring), out EvtchnPort serverPort);
@@ -107,7 +107,7 @@ public sealed class XenStoreService
     {
         if (_queued.TryAdd(ring, 0))
         {
-            _vcpu.Post(() => Service(ring));
+            _vcpu.Post(ring.ServicePass);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using XvifSim.Public;
 using XvifSim.Public.Trace;
 using XvifSim.Public.XenStore;
@@ -10,12 +11,15 @@ namespace XvifSim.Emulator.XenStore;
 /// /local/domain/&lt;<see cref="DomId"/>&gt;, so a socket connection uses
 /// DomId 0 as C xenstored does. The connection owns its watches and
 /// transactions (changed only under the core's lock) and an outbound queue
-/// that is drained into the transport's sink with no core lock held.
+/// that is drained into the transport's sink with no core lock held. Queued
+/// payloads live in buffers rented from the shared array pool and returned
+/// once delivered, so a steady stream of replies and events allocates nothing
+/// (docs/design.md, "How the code is written": no allocation per message on ring paths).
 /// </summary>
 public sealed class XsConnection
 {
     private readonly XsMessageSink _sink;
-    private readonly Queue<(XsdSockmsgType Type, uint ReqId, uint TxId, byte[] Payload)> _outbound = new();
+    private readonly Queue<(XsdSockmsgType Type, uint ReqId, uint TxId, byte[] Buffer, int Length)> _outbound = new();
     private bool _draining;
     private bool _closed;
     private uint _nextTransactionId;
@@ -25,6 +29,7 @@ public sealed class XsConnection
         DomId = domId;
         IsPrivileged = isPrivileged;
         _sink = sink;
+        HomePath = $"/local/domain/{domId.Value}";
     }
 
     /// <summary>The domain the connection speaks for.</summary>
@@ -59,7 +64,7 @@ public sealed class XsConnection
     public int TransactionCount => Transactions.Count;
 
     /// <summary>The home that relative paths resolve under.</summary>
-    public string HomePath => $"/local/domain/{DomId.Value}";
+    public string HomePath { get; }
 
     internal List<XsWatch> Watches { get; } = [];
 
@@ -80,14 +85,16 @@ public sealed class XsConnection
         return _nextTransactionId;
     }
 
-    /// <summary>Queues a message; called under the core's lock, delivered by <see cref="Drain"/>.</summary>
-    internal void Enqueue(XsdSockmsgType type, uint reqId, uint txId, byte[] payload)
+    /// <summary>Queues a copy of a message; called under the core's lock, delivered by <see cref="Drain"/>.</summary>
+    internal void Enqueue(XsdSockmsgType type, uint reqId, uint txId, ReadOnlySpan<byte> payload)
     {
         lock (_outbound)
         {
             if (!_closed)
             {
-                _outbound.Enqueue((type, reqId, txId, payload));
+                byte[] buffer = ArrayPool<byte>.Shared.Rent(payload.Length);
+                payload.CopyTo(buffer);
+                _outbound.Enqueue((type, reqId, txId, buffer, payload.Length));
             }
         }
     }
@@ -98,7 +105,10 @@ public sealed class XsConnection
         lock (_outbound)
         {
             _closed = true;
-            _outbound.Clear();
+            while (_outbound.TryDequeue(out var message))
+            {
+                ArrayPool<byte>.Shared.Return(message.Buffer);
+            }
         }
     }
 
@@ -124,7 +134,7 @@ public sealed class XsConnection
         {
             while (true)
             {
-                (XsdSockmsgType Type, uint ReqId, uint TxId, byte[] Payload) message;
+                (XsdSockmsgType Type, uint ReqId, uint TxId, byte[] Buffer, int Length) message;
                 lock (_outbound)
                 {
                     if (_outbound.Count == 0)
@@ -136,13 +146,21 @@ public sealed class XsConnection
                     message = _outbound.Dequeue();
                 }
 
-                if (Trace is { } channel)
+                ReadOnlySpan<byte> payload = message.Buffer.AsSpan(0, message.Length);
+                try
                 {
-                    TraceXsDirection direction = message.Type == XsdSockmsgType.WatchEvent ? TraceXsDirection.WatchEvent : TraceXsDirection.Reply;
-                    TraceRecord.EmitXsMessage(channel, DomId, direction, TraceTransport, TraceConnectionId, message.Type, message.ReqId, message.TxId, message.Payload);
-                }
+                    if (Trace is { } channel)
+                    {
+                        TraceXsDirection direction = message.Type == XsdSockmsgType.WatchEvent ? TraceXsDirection.WatchEvent : TraceXsDirection.Reply;
+                        TraceRecord.EmitXsMessage(channel, DomId, direction, TraceTransport, TraceConnectionId, message.Type, message.ReqId, message.TxId, payload);
+                    }
 
-                _sink(message.Type, message.ReqId, message.TxId, message.Payload);
+                    _sink(message.Type, message.ReqId, message.TxId, payload);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(message.Buffer);
+                }
             }
         }
         catch

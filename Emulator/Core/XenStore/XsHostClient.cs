@@ -156,7 +156,7 @@ public sealed class XsHostClient : IDisposable
         return (error, body);
     }
 
-    private void OnMessage(XsdSockmsgType type, uint reqId, uint txId, ReadOnlyMemory<byte> payload)
+    private void OnMessage(XsdSockmsgType type, uint reqId, uint txId, ReadOnlySpan<byte> payload)
     {
         if (type != XsdSockmsgType.WatchEvent && _pending.TryRemove(reqId, out var reply))
         {

@@ -17,14 +17,20 @@ internal static class XsPayload
     /// <summary>
     /// core.c's onearg: exactly one string, whose NUL is the last byte.
     /// </summary>
-    public static string? OneArg(ReadOnlySpan<byte> payload)
+    public static string? OneArg(ReadOnlySpan<byte> payload) =>
+        TryOneArg(payload, out ReadOnlySpan<byte> arg) ? Encoding.Latin1.GetString(arg) : null;
+
+    /// <summary><see cref="OneArg"/> as the request's own bytes, without the NUL.</summary>
+    public static bool TryOneArg(ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> arg)
     {
+        arg = default;
         if (payload.IsEmpty || payload.IndexOf((byte)0) != payload.Length - 1)
         {
-            return null;
+            return false;
         }
 
-        return Encoding.Latin1.GetString(payload[..^1]);
+        arg = payload[..^1];
+        return true;
     }
 
     /// <summary>The raw bytes of the <paramref name="index"/>th NUL-terminated string.</summary>
@@ -41,7 +47,7 @@ internal static class XsPayload
     public static string String(ReadOnlySpan<byte> payload, int index) => Encoding.Latin1.GetString(RawString(payload, index));
 
     /// <summary>The bytes after the first NUL: WRITE's value.</summary>
-    public static byte[] AfterFirst(ReadOnlySpan<byte> payload) => payload[(payload.IndexOf((byte)0) + 1)..].ToArray();
+    public static ReadOnlySpan<byte> AfterFirst(ReadOnlySpan<byte> payload) => payload[(payload.IndexOf((byte)0) + 1)..];
 
     /// <summary>A reply string plus its NUL.</summary>
     public static byte[] Terminated(string text)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using XvifSim.Emulator.Domains;
 using XvifSim.Emulator.Memory;
 using XvifSim.Public;
@@ -16,6 +17,8 @@ namespace XvifSim.Emulator.XenStore;
 /// a ring ahead is XENSTORE_ERROR_RINGIDX, a payload over
 /// XENSTORE_PAYLOAD_MAX is XENSTORE_ERROR_PROTO; either stops service on this
 /// ring only (C xenstored), with the reason in the page's error field.
+/// Queued messages live in buffers rented from the shared array pool and
+/// returned once written, so serving requests allocates nothing per message.
 /// </summary>
 internal sealed class XsRingConnection
 {
@@ -37,7 +40,7 @@ internal sealed class XsRingConnection
     private readonly XenStoreCore _core;
     private readonly Action<string> _log;
     private readonly Lock _outLock = new();
-    private readonly Queue<byte[]> _out = new();
+    private readonly Queue<(byte[] Buffer, int Length, bool IsEvent)> _out = new();
     private readonly byte[] _request = new byte[XsdSockmsg.Size + XsLimits.PayloadMax];
     private int _requestLength;
     private int _queuedEvents;
@@ -45,8 +48,14 @@ internal sealed class XsRingConnection
     private int _outOffset;
     private bool _unread;
 
-    public XsRingConnection(Domain domain, XenStoreCore core, Action<string> log)
+    /// <summary>The server's end of <paramref name="domain"/>'s ring, a connection of <paramref name="core"/>.</summary>
+    /// <param name="domain">The domain whose ring page is served.</param>
+    /// <param name="core">The store the requests go to.</param>
+    /// <param name="log">Where protocol violations are reported.</param>
+    /// <param name="serve">The service vCPU's pass over a ring, bound to this one as <see cref="ServicePass"/>.</param>
+    public XsRingConnection(Domain domain, XenStoreCore core, Action<string> log, Action<XsRingConnection> serve)
     {
+        ServicePass = () => serve(this);
         Domain = domain;
         _frame = domain.XenstoreRing;
         _core = core;
@@ -66,6 +75,9 @@ internal sealed class XsRingConnection
 
     /// <summary>The dom0 port the hypervisor holds, bound to the domain's store port.</summary>
     public EvtchnPort ServerPort { get; set; }
+
+    /// <summary>The service vCPU's pass over this ring, made once so that a notification allocates no closure.</summary>
+    public Action ServicePass { get; }
 
     /// <summary>Set once the ring broke the protocol; nothing more is read or written.</summary>
     public XenstoreRingError Error { get; private set; }
@@ -177,18 +189,19 @@ internal sealed class XsRingConnection
         uint start = prod;
         lock (_outLock)
         {
-            while (_out.TryPeek(out byte[]? message) && used < RingSize)
+            while (_out.TryPeek(out var message) && used < RingSize)
             {
                 int n = (int)Math.Min((uint)(message.Length - _outOffset), RingSize - used);
-                CopyIn(prod, message.AsSpan(_outOffset, n));
+                CopyIn(prod, message.Buffer.AsSpan(_outOffset, n));
                 prod += (uint)n;
                 used += (uint)n;
                 _outOffset += n;
                 if (_outOffset == message.Length)
                 {
                     _out.Dequeue();
+                    ArrayPool<byte>.Shared.Return(message.Buffer);
                     _outOffset = 0;
-                    if (XsdSockmsg.Read(message).Type == XsdSockmsgType.WatchEvent)
+                    if (message.IsEvent)
                     {
                         _queuedEvents--;
                     }
@@ -212,14 +225,12 @@ internal sealed class XsRingConnection
     }
 
     /// <summary>The core's sink: queue a reply or watch event for the ring (any thread).</summary>
-    private void Enqueue(XsdSockmsgType type, uint reqId, uint txId, ReadOnlyMemory<byte> payload)
+    private void Enqueue(XsdSockmsgType type, uint reqId, uint txId, ReadOnlySpan<byte> payload)
     {
-        byte[] message = new byte[XsdSockmsg.Size + payload.Length];
-        new XsdSockmsg(type, reqId, txId, (uint)payload.Length).Write(message);
-        payload.Span.CopyTo(message.AsSpan(XsdSockmsg.Size));
+        bool isEvent = type == XsdSockmsgType.WatchEvent;
         lock (_outLock)
         {
-            if (type == XsdSockmsgType.WatchEvent)
+            if (isEvent)
             {
                 if (_queuedEvents >= MaxQueuedEvents)
                 {
@@ -234,7 +245,11 @@ internal sealed class XsRingConnection
                 _queuedReplies++;
             }
 
-            _out.Enqueue(message);
+            int length = XsdSockmsg.Size + payload.Length;
+            byte[] message = ArrayPool<byte>.Shared.Rent(length);
+            new XsdSockmsg(type, reqId, txId, (uint)payload.Length).Write(message);
+            payload.CopyTo(message.AsSpan(XsdSockmsg.Size));
+            _out.Enqueue((message, length, isEvent));
         }
 
         OutputQueued?.Invoke();
@@ -284,7 +299,11 @@ internal sealed class XsRingConnection
         _core.Disconnect(Connection);
         lock (_outLock)
         {
-            _out.Clear();
+            while (_out.TryDequeue(out var message))
+            {
+                ArrayPool<byte>.Shared.Return(message.Buffer);
+            }
+
             _outOffset = 0;
             _queuedEvents = 0;
             _queuedReplies = 0;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using XvifSim.Public;
@@ -12,6 +13,9 @@ namespace XvifSim.Emulator.XenStore;
 /// a client that stops reading from stalling the core (the sink only ever
 /// enqueues); past <see cref="XsSocketServer.MaxQueuedMessages"/> the client
 /// is dropped, as C xenstored drops a connection it cannot write to.
+/// Messages travel in buffers rented from the shared array pool and returned
+/// once sent, and requests are read into two buffers reused for the whole
+/// session, so a request costs the session no allocation of its own.
 /// </summary>
 internal sealed class XsSocketSession
 {
@@ -19,8 +23,8 @@ internal sealed class XsSocketSession
     private readonly Socket _socket;
     private readonly int _id;
     private readonly Action<string> _report;
-    private readonly Channel<byte[]> _outgoing =
-        Channel.CreateBounded<byte[]>(new BoundedChannelOptions(XsSocketServer.MaxQueuedMessages) { SingleReader = true });
+    private readonly Channel<(byte[] Buffer, int Length)> _outgoing =
+        Channel.CreateBounded<(byte[] Buffer, int Length)>(new BoundedChannelOptions(XsSocketServer.MaxQueuedMessages) { SingleReader = true });
 
     /// <summary>1 once the session is ending; messages after that are dropped without a report.</summary>
     private int _ending;
@@ -63,17 +67,24 @@ internal sealed class XsSocketSession
     }
 
     /// <summary>The core's sink: never blocks, because it may run on another client's thread.</summary>
-    private void Deliver(XsdSockmsgType type, uint reqId, uint txId, ReadOnlyMemory<byte> payload)
+    private void Deliver(XsdSockmsgType type, uint reqId, uint txId, ReadOnlySpan<byte> payload)
     {
         if (Volatile.Read(ref _ending) != 0)
         {
             return;
         }
 
-        byte[] message = new byte[XsdSockmsg.Size + payload.Length];
+        int length = XsdSockmsg.Size + payload.Length;
+        byte[] message = ArrayPool<byte>.Shared.Rent(length);
         new XsdSockmsg(type, reqId, txId, (uint)payload.Length).Write(message);
-        payload.Span.CopyTo(message.AsSpan(XsdSockmsg.Size));
-        if (!_outgoing.Writer.TryWrite(message) && Interlocked.Exchange(ref _ending, 1) == 0)
+        payload.CopyTo(message.AsSpan(XsdSockmsg.Size));
+        if (_outgoing.Writer.TryWrite((message, length)))
+        {
+            return;
+        }
+
+        ArrayPool<byte>.Shared.Return(message);
+        if (Interlocked.Exchange(ref _ending, 1) == 0)
         {
             _report($"socket client {_id}: {XsSocketServer.MaxQueuedMessages} messages unread; dropping it");
 
@@ -118,12 +129,14 @@ internal sealed class XsSocketSession
     {
         try
         {
-            await foreach (byte[] message in _outgoing.Reader.ReadAllAsync())
+            await foreach ((byte[] message, int length) in _outgoing.Reader.ReadAllAsync())
             {
-                for (int sent = 0; sent < message.Length;)
+                for (int sent = 0; sent < length;)
                 {
-                    sent += await _socket.SendAsync(message.AsMemory(sent), SocketFlags.None);
+                    sent += await _socket.SendAsync(message.AsMemory(sent, length - sent), SocketFlags.None);
                 }
+
+                ArrayPool<byte>.Shared.Return(message);
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)

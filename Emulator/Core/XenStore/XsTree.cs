@@ -1,62 +1,70 @@
-using System.Collections.Immutable;
 using XvifSim.Public;
 
 namespace XvifSim.Emulator.XenStore;
 
 /// <summary>
-/// The whole store at one moment: nodes by absolute path (like C xenstored's
-/// flat node database, special nodes such as @introduceDomain included) and
-/// the number of nodes each domain owns, for the node quota. Immutable, so a
-/// transaction keeps its start snapshot for free.
+/// The live store: nodes by absolute path (like C xenstored's flat node
+/// database, special nodes such as @introduceDomain included) and the number
+/// of nodes each domain owns, for the node quota. Changed only under the
+/// core's lock. Lookups take the path as characters, so a request looks its
+/// node up straight from the bytes it carried, without making a string.
+/// Open transactions see their start version through <see cref="XsTransaction"/>,
+/// which the core keeps up to date before every change made here.
 /// </summary>
 internal sealed class XsTree
 {
-    public static readonly XsTree Empty = new(
-        ImmutableDictionary.Create<string, XsNode>(StringComparer.Ordinal),
-        ImmutableDictionary<DomId, int>.Empty);
+    private readonly Dictionary<string, XsNode> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, XsNode>.AlternateLookup<ReadOnlySpan<char>> _byChars;
+    private readonly Dictionary<DomId, int> _owned = [];
 
-    private XsTree(ImmutableDictionary<string, XsNode> nodes, ImmutableDictionary<DomId, int> owned)
+    public XsTree()
     {
-        Nodes = nodes;
-        Owned = owned;
+        _byChars = _nodes.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public ImmutableDictionary<string, XsNode> Nodes { get; }
+    public XsNode? Get(ReadOnlySpan<char> path) => _byChars.TryGetValue(path, out XsNode? node) ? node : null;
 
-    public ImmutableDictionary<DomId, int> Owned { get; }
+    public int OwnedBy(DomId domain) => _owned.GetValueOrDefault(domain);
 
-    public XsNode? Get(string path) => Nodes.GetValueOrDefault(path);
+    /// <summary>Every node, copied, so that the caller may change the tree while it walks them.</summary>
+    public List<XsNode> Snapshot() => [.. _nodes.Values];
 
-    public int OwnedBy(DomId domain) => Owned.GetValueOrDefault(domain);
-
-    /// <summary>Adds or replaces the node at <paramref name="path"/>, moving ownership counts.</summary>
-    public XsTree With(string path, XsNode node)
+    /// <summary>Adds or replaces the node at its path, moving ownership counts.</summary>
+    public void Set(XsNode node)
     {
-        ImmutableDictionary<DomId, int> owned = Owned;
-        XsNode? old = Get(path);
+        XsNode? old = Get(node.Path);
         if (old is null || old.Owner != node.Owner)
         {
             if (old is not null)
             {
-                owned = Adjust(owned, old.Owner, -1);
+                Adjust(old.Owner, -1);
             }
 
-            owned = Adjust(owned, node.Owner, +1);
+            Adjust(node.Owner, +1);
         }
 
-        return new XsTree(Nodes.SetItem(path, node), owned);
+        _nodes[node.Path] = node;
     }
 
     /// <summary>Removes the node at <paramref name="path"/> (not its children).</summary>
-    public XsTree Without(string path)
+    public void Remove(string path)
     {
-        XsNode? old = Get(path);
-        return old is null ? this : new XsTree(Nodes.Remove(path), Adjust(Owned, old.Owner, -1));
+        if (_nodes.Remove(path, out XsNode? old))
+        {
+            Adjust(old.Owner, -1);
+        }
     }
 
-    private static ImmutableDictionary<DomId, int> Adjust(ImmutableDictionary<DomId, int> owned, DomId domain, int delta)
+    private void Adjust(DomId domain, int delta)
     {
-        int count = owned.GetValueOrDefault(domain) + delta;
-        return count == 0 ? owned.Remove(domain) : owned.SetItem(domain, count);
+        int count = _owned.GetValueOrDefault(domain) + delta;
+        if (count == 0)
+        {
+            _owned.Remove(domain);
+        }
+        else
+        {
+            _owned[domain] = count;
+        }
     }
 }

@@ -36,7 +36,7 @@ internal sealed record XsWatch(string Path, byte[] Token, int PrefixLength, int?
     }
 
     /// <summary>The event path this watch reports for <paramref name="changed"/>.</summary>
-    public string EventPath(string changed) => changed[PrefixLength..];
+    public ReadOnlySpan<char> EventPath(string changed) => changed.AsSpan(PrefixLength);
 
     private bool WithinDepth(int components) => Depth is not int depth || components <= depth;
 

@@ -63,14 +63,14 @@ internal sealed partial class FaultInjector
             ? $"{Libxl.FrontendPath(spec.Domain!.Value, spec.Vif)}/state"
             : $"{Libxl.BackendPath(spec.Domain!.Value, spec.Vif)}/state";
 
-    private void OnWatchEvent(XsdSockmsgType type, uint reqId, uint txId, ReadOnlyMemory<byte> payload)
+    private void OnWatchEvent(XsdSockmsgType type, uint reqId, uint txId, ReadOnlySpan<byte> payload)
     {
         if (type != XsdSockmsgType.WatchEvent || _reader is not XsHostClient reader)
         {
             return;
         }
 
-        string[] parts = Encoding.ASCII.GetString(payload.Span).Split('\0');
+        string[] parts = Encoding.ASCII.GetString(payload).Split('\0');
         if (parts.Length < 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int index)
             || index >= _specs.Length || _specs[index].Kind != FaultKind.Crash)
         {
