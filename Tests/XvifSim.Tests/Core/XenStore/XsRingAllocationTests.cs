@@ -26,23 +26,23 @@ public sealed class XsRingAllocationTests
         Domain guest = bed.AddBareGuest("guest");
         Assert.That(bed.Store.Write($"/local/domain/{guest.Id.Value}/name", "guest"), Is.EqualTo(Errno.Ok));
         XsRingConnection ring = bed.Machine.XenStore.Ring(guest.Id)!;
-        byte[] page = guest.XenstoreRing.Bytes;
+        Memory<byte> page = guest.XenstoreRing.Memory;
         byte[] request = RawXsRing.Message(XsdSockmsgType.Read, 9, "name");
         int expected = XsdSockmsg.Size + "guest".Length;
 
         void ReadOnce()
         {
-            uint prod = SharedBits.ReadU32(page, ReqProdOffset);
+            uint prod = SharedBits.ReadU32(page.Span, ReqProdOffset);
             for (int i = 0; i < request.Length; i++)
             {
-                page[ReqOffset + MaskIndex(prod + (uint)i)] = request[i];
+                page.Span[ReqOffset + MaskIndex(prod + (uint)i)] = request[i];
             }
 
-            SharedBits.WriteU32(page, ReqProdOffset, prod + (uint)request.Length);
+            SharedBits.WriteU32(page.Span, ReqProdOffset, prod + (uint)request.Length);
             ring.Service();
 
             // Consume the reply, as the guest would.
-            SharedBits.WriteU32(page, RspConsOffset, SharedBits.ReadU32(page, RspProdOffset));
+            SharedBits.WriteU32(page.Span, RspConsOffset, SharedBits.ReadU32(page.Span, RspProdOffset));
         }
 
         for (int i = 0; i < 500; i++)
@@ -50,7 +50,7 @@ public sealed class XsRingAllocationTests
             ReadOnce();
         }
 
-        uint before = SharedBits.ReadU32(page, RspProdOffset);
+        uint before = SharedBits.ReadU32(page.Span, RspProdOffset);
         long allocated = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < Ops; i++)
         {
@@ -58,7 +58,7 @@ public sealed class XsRingAllocationTests
         }
 
         double perOp = (double)(GC.GetAllocatedBytesForCurrentThread() - allocated) / Ops;
-        uint produced = SharedBits.ReadU32(page, RspProdOffset) - before;
+        uint produced = SharedBits.ReadU32(page.Span, RspProdOffset) - before;
         Assert.Multiple(() =>
         {
             Assert.That(perOp, Is.LessThan(64), "bytes allocated per READ through the ring server");
