@@ -40,6 +40,7 @@ internal static class FleetBenchmark
                 BehindRxFlood = result.Echoes.BehindRxFlood,
                 OtherwiseLate = result.Echoes.OtherwiseLate,
                 EchoesLost = result.Echoes.RequestsLost + result.Echoes.RepliesLost,
+                HeldEchoesReplaced = result.Echoes.HeldEchoesReplaced,
                 RxQueueDrops = result.Echoes.RxQueueDrops,
                 ArpRetries = result.Echoes.ArpRetries,
             }

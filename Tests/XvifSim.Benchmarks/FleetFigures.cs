@@ -23,6 +23,9 @@ public sealed record FleetFigures(int Guests, double ConnectSeconds, double Ping
     /// <summary>Echo requests and replies that never arrived.</summary>
     public long EchoesLost { get; init; }
 
+    /// <summary>Of the lost requests, those a guest's ARP hold lost (the resent echo replaced the held one, as BSD's la_hold does).</summary>
+    public long HeldEchoesReplaced { get; init; }
+
     /// <summary>Frames full xvif RX queues dropped while the fleet pinged (if_oqdrops).</summary>
     public long RxQueueDrops { get; init; }
 

@@ -15,8 +15,12 @@ namespace XvifSim.Host.Scale;
 /// watchdog. So an echo is late, not lost, when its guest's dom0 ARP reply
 /// or echo reply waits behind the flood (<see cref="BehindRxFlood"/>), or
 /// when that ARP reply was dropped and the guest asks again a second later
-/// (<see cref="ArpRetries"/>). An echo request or reply that never arrived
-/// is counted in <see cref="RequestsLost"/> or <see cref="RepliesLost"/>.
+/// (<see cref="ArpRetries"/>). Such a guest's first echo waits in its ARP
+/// hold, which keeps one datagram per address as BSD's la_hold does, so the
+/// echo it resends a second later replaces it and the first is lost
+/// (<see cref="HeldEchoesReplaced"/>). An echo request or reply that never
+/// arrived is counted in <see cref="RequestsLost"/> or
+/// <see cref="RepliesLost"/> (a reply is lost only to a full xvif RX queue).
 /// </summary>
 internal sealed class FleetPings
 {
@@ -40,6 +44,9 @@ internal sealed class FleetPings
 
     /// <summary>Frames dropped by full xvif RX queues while the fleet pinged (the sum of their if_oqdrops).</summary>
     public long RxQueueDrops { get; private set; }
+
+    /// <summary>Datagrams (echo requests) the guests' ARP holds lost: replaced by a later one, or their address never resolved.</summary>
+    public long HeldEchoesReplaced { get; private set; }
 
     /// <summary>Echo requests sent that dom0 never received.</summary>
     public long RequestsLost { get; private set; }
@@ -80,6 +87,7 @@ internal sealed class FleetPings
     public void Finish(FleetCounters grown, int guests)
     {
         ArpRetries = grown.GuestArpRequestsSent - guests;
+        HeldEchoesReplaced = grown.GuestArpHoldLost;
         RxQueueDrops = grown.XvifOutDrops;
         RequestsLost = EchoesSent - grown.Dom0EchoRequestsReceived;
         RepliesLost = grown.Dom0EchoRepliesSent - grown.GuestEchoRepliesReceived;
@@ -87,5 +95,5 @@ internal sealed class FleetPings
 
     public override string ToString() =>
         $"{AnsweredFirstSecond} answered in the first second, {BehindRxFlood} behind the ARP flood in their xvif's RX queue and {OtherwiseLate} otherwise late then; " +
-        $"{EchoesSent} echoes sent, {RequestsLost} requests and {RepliesLost} replies lost, {RxQueueDrops} frames dropped by full xvif RX queues, {ArpRetries} ARP retries";
+        $"{EchoesSent} echoes sent, {RequestsLost} requests ({HeldEchoesReplaced} replaced in an ARP hold) and {RepliesLost} replies lost, {RxQueueDrops} frames dropped by full xvif RX queues, {ArpRetries} ARP retries";
 }

@@ -42,6 +42,7 @@ public class GuestFleetTests
             Assert.That(pings.OtherwiseLate, Is.Zero, "no guest was late for another reason");
             Assert.That(pings.EchoesSent, Is.EqualTo(Guests + pings.BehindRxFlood), "only the late guests sent a second echo");
             Assert.That(pings.RequestsLost, Is.Zero, "echo requests lost");
+            Assert.That(pings.HeldEchoesReplaced, Is.Zero, "no echo waited in an ARP hold to be replaced");
             Assert.That(pings.RepliesLost, Is.Zero, "echo replies lost");
             Assert.That(pings.RxQueueDrops, Is.Zero, "299 broadcasts fit in 256 RX buffers and xvif's 512-deep queue");
         });
