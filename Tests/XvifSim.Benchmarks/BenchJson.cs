@@ -68,6 +68,10 @@ public static class BenchJson
         ("fleet_connect_scheduler_s", f.ConnectSchedulerSeconds),
         ("fleet_pings_answered_s", f.PingsSeconds),
         ("fleet_peak_working_set_bytes", f.PeakWorkingSetBytes),
+        ("fleet_answered_first_second", f.AnsweredFirstSecond),
+        ("fleet_behind_rx_flood", f.BehindRxFlood),
+        ("fleet_echoes_lost", f.EchoesLost),
+        ("fleet_rx_queue_drops", f.RxQueueDrops),
     ];
 
     public static void Write(BenchResults results, string path) => Write(Figures(results), path);

@@ -105,6 +105,8 @@ public static class BenchTable
         output.WriteLine($"{f.Label} on one bridge, deterministic scheduler, each pinging dom0 once:");
         output.WriteLine($"  to Connected on both ends: {f.ConnectSeconds:F2} s ({f.ConnectSchedulerSeconds:F3} s of scheduler time); every echo answered {f.PingsSeconds:F2} s later");
         output.WriteLine($"  peak working set after it: {f.PeakWorkingSetBytes / 1048576.0:F0} MiB");
+        output.WriteLine($"  first echoes: {f.AnsweredFirstSecond:N0} answered in the first second, {f.BehindRxFlood:N0} behind the ARP flood in their xvif's RX queue, " +
+            $"{f.OtherwiseLate:N0} otherwise late; {f.EchoesLost:N0} echoes lost ({f.HeldEchoesReplaced:N0} replaced in an ARP hold by the resent one), {f.RxQueueDrops:N0} frames dropped by full xvif RX queues, {f.ArpRetries:N0} ARP retries");
     }
 
     private static void WriteTargets(IReadOnlyList<Target> targets, TextWriter output)

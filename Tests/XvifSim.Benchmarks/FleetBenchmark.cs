@@ -35,6 +35,15 @@ internal static class FleetBenchmark
 
         return result.Passed
             ? new FleetFigures(guests, result.BringUp.TotalSeconds, result.Pings.TotalSeconds, result.BringUpSchedulerNs / 1e9, MemoryPeak.WorkingSetBytes)
+            {
+                AnsweredFirstSecond = result.Echoes.AnsweredFirstSecond,
+                BehindRxFlood = result.Echoes.BehindRxFlood,
+                OtherwiseLate = result.Echoes.OtherwiseLate,
+                EchoesLost = result.Echoes.RequestsLost + result.Echoes.RepliesLost,
+                HeldEchoesReplaced = result.Echoes.HeldEchoesReplaced,
+                RxQueueDrops = result.Echoes.RxQueueDrops,
+                ArpRetries = result.Echoes.ArpRetries,
+            }
             : throw new InvalidOperationException($"{guests} guests each pinging dom0: {result}");
     }
 }

@@ -78,6 +78,22 @@ public sealed class Bridge : INetDriver
     /// </summary>
     public long FloodedToNone { get; private set; }
 
+    /// <summary>
+    /// Copies of flooded broadcast or multicast frames (ARP requests, on
+    /// bridge0) that a member refused: counted in that member's OutDrops or
+    /// OutErrors, once per port, so a flood to many ports that find their
+    /// RX queues full is many of these for one frame sent.
+    /// </summary>
+    public long BroadcastCopiesRefused { get; private set; }
+
+    /// <summary>
+    /// Copies of flooded unknown-unicast frames that a member refused
+    /// (counted in its OutDrops or OutErrors): at most one copy of each flood
+    /// was for the destination, the others would have been discarded as not
+    /// for it.
+    /// </summary>
+    public long UnknownUnicastCopiesRefused { get; private set; }
+
     /// <summary>Addresses not learned because the table was full of live entries.</summary>
     public long LearnFailures { get; private set; }
 
@@ -200,7 +216,18 @@ public sealed class Bridge : INetDriver
         {
             if (member != inPort)
             {
-                member.Send(frame, checksumBlank);
+                if (!member.Send(frame, checksumBlank))
+                {
+                    if (destination.IsMulticast)
+                    {
+                        BroadcastCopiesRefused++;
+                    }
+                    else
+                    {
+                        UnknownUnicastCopiesRefused++;
+                    }
+                }
+
                 sentTo++;
             }
         }

@@ -8,9 +8,11 @@ namespace XvifSim.Guest.Xenbus;
 /// bus watches its <c>device</c> subtree and attaches a frontend for each
 /// <c>device/&lt;type&gt;/&lt;id&gt;</c>; dom0's bus watches <c>backend</c>
 /// and attaches a backend for each <c>backend/&lt;type&gt;/&lt;domid&gt;/&lt;handle&gt;</c>
-/// that appears at state Initialising. A change under the subtree re-runs
-/// the probe, except one below an attached device's node; a device whose
-/// node disappeared is detached. For each attached
+/// that appears at state Initialising. The watch's first event lists the
+/// whole subtree; after that a change looks only at the device node its
+/// path names, as Linux's xenbus_dev_changed does: a node not attached yet
+/// is probed, one that disappeared is detached, and a change below an
+/// attached device's node is ignored. For each attached
 /// device the bus watches the other end's <c>state</c> and tells the driver.
 /// Runs on the domain's vCPU.
 /// </summary>
@@ -21,8 +23,11 @@ public sealed class XenbusBus
     private readonly Dictionary<string, IXenbusDriver> _drivers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, XenbusDevice> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StateWatch> _stateWatches = new(StringComparer.Ordinal);
+    /// <summary>Device nodes (or shallower paths, such as a domain's directory of backends) waiting to be looked at, in the order their events came.</summary>
+    private readonly Queue<string> _pendingNodes = new();
+    private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
     private bool _probing;
-    private bool _probeAgain;
+    private bool _probeAll;
     private int _nextToken;
 
     /// <param name="kernel">The domain's kernel.</param>
@@ -44,39 +49,50 @@ public sealed class XenbusBus
     public void Register(IXenbusDriver driver) => _drivers[driver.DeviceType] = driver;
 
     /// <summary>Watches the subtree; the watch's first event runs the first probe.</summary>
-    public Task<Errno> StartAsync() => _store.WatchAsync(Root, $"xenbus-{Root}", (path, _) =>
-    {
-        if (!InsideAttachedDevice(path))
-        {
-            RequestProbe();
-        }
-    });
+    public Task<Errno> StartAsync() => _store.WatchAsync(Root, $"xenbus-{Root}", (path, _) => Changed(path));
 
     /// <summary>
-    /// True for a change strictly below the node of a device already attached
-    /// (its own keys, such as the backend writing its state): that cannot add
-    /// or remove a device, so it need not re-list the subtree. NetBSD re-probes
-    /// on every change, which lists every domain's directory once per key
-    /// written and grows as the square of the guests; Linux's
-    /// xenbus_dev_changed looks only at the device the path names. The node's
-    /// own removal (the path equal to the node) and anything outside a known
-    /// device still probe.
+    /// xenbus_dev_changed (Linux's xenbus_probe.c): a path at or below a
+    /// device node (device/&lt;type&gt;/&lt;id&gt; in a guest,
+    /// backend/&lt;type&gt;/&lt;domid&gt;/&lt;handle&gt; in dom0) queues
+    /// that node alone, unless it is strictly below a node already attached
+    /// (a device's own keys, such as the backend writing its state, cannot
+    /// add or remove a device); a shallower path (the watched root itself on
+    /// the watch's first event, a type directory, a domain's directory of
+    /// backends) lists the whole subtree. NetBSD's xenbus_probe re-lists the
+    /// whole subtree on every change, which reads every domain's directory
+    /// once per key written: with 1,000 guests that grew as the square of
+    /// the guests and was most of bringing them up.
     /// </summary>
-    private bool InsideAttachedDevice(string path)
+    private void Changed(string path)
     {
-        // device/<type>/<id>/... in a guest; backend/<type>/<domid>/<handle>/... in dom0.
+        int end = DeviceNodeEnd(path);
+        if (end < 0)
+        {
+            RequestProbe(path.Contains('/', StringComparison.Ordinal) ? path : null);
+        }
+        else if (end == path.Length || !_devices.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(path.AsSpan(0, end)))
+        {
+            RequestProbe(end == path.Length ? path : path[..end]);
+        }
+    }
+
+    /// <summary>The length of the device node that <paramref name="path"/> is at or below, or -1 when the path is shallower than a device node.</summary>
+    private int DeviceNodeEnd(string path)
+    {
         int depth = IsBackend ? 4 : 3;
         int end = -1;
-        for (int level = 0; level < depth; level++)
+        for (int level = 1; level < depth; level++)
         {
             end = path.IndexOf('/', end + 1);
             if (end < 0)
             {
-                return false;
+                return -1;
             }
         }
 
-        return _devices.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(path.AsSpan(0, end));
+        int next = path.IndexOf('/', end + 1);
+        return next < 0 ? path.Length : next;
     }
 
     /// <summary>
@@ -96,33 +112,93 @@ public sealed class XenbusBus
         await device.SwitchStateAsync(XenbusState.Closed);
     }
 
-    private void RequestProbe()
+    /// <summary>Queues <paramref name="node"/> (null: the whole subtree) and starts the probe loop unless it is running.</summary>
+    private void RequestProbe(string? node)
     {
-        if (_probing)
+        if (node is null)
         {
-            _probeAgain = true;
-            return;
+            _probeAll = true;
+        }
+        else if (_pending.Add(node))
+        {
+            _pendingNodes.Enqueue(node);
         }
 
-        _kernel.Observe(ProbeLoopAsync());
+        if (!_probing)
+        {
+            _kernel.Observe(ProbeLoopAsync());
+        }
     }
 
+    /// <summary>One probe at a time: a whole-subtree probe covers every node queued before it ran.</summary>
     private async Task ProbeLoopAsync()
     {
         _probing = true;
         try
         {
-            do
+            while (_probeAll || _pendingNodes.Count > 0)
             {
-                _probeAgain = false;
-                await ProbeOnceAsync();
+                if (_probeAll)
+                {
+                    _probeAll = false;
+                    _pendingNodes.Clear();
+                    _pending.Clear();
+                    await ProbeOnceAsync();
+                    continue;
+                }
+
+                string node = _pendingNodes.Dequeue();
+                _pending.Remove(node);
+                await ProbeNodeAsync(node);
             }
-            while (_probeAgain);
         }
         finally
         {
             _probing = false;
         }
+    }
+
+    /// <summary>
+    /// Looks at one device node (xenbus_dev_changed, then xenbus_probe_node):
+    /// gone, it detaches it (and, for a shallower path, every device below
+    /// it, as xenbus_cleanup_devices does); there and not attached yet, it
+    /// sets it up. A shallower path that is there lists the whole subtree.
+    /// </summary>
+    private async Task ProbeNodeAsync(string node)
+    {
+        bool exists = (await _store.ReadAsync(node)).IsOk;
+        if (!exists)
+        {
+            foreach (XenbusDevice gone in _devices.Values.Where(d => d.NodeName == node || d.NodeName.StartsWith(node + "/", StringComparison.Ordinal)).ToList())
+            {
+                await DetachGoneAsync(gone);
+            }
+
+            return;
+        }
+
+        if (DeviceNodeEnd(node) < 0)
+        {
+            // A type directory or a domain's directory of backends was made:
+            // rare (each key below it has its own event too), so list it all.
+            await ProbeOnceAsync();
+            return;
+        }
+
+        int typeStart = node.IndexOf('/') + 1;
+        string type = node[typeStart..node.IndexOf('/', typeStart)];
+        if (!_devices.ContainsKey(node) && _drivers.TryGetValue(type, out IXenbusDriver? driver))
+        {
+            await AttachAsync(node, type, driver);
+        }
+    }
+
+    private async Task DetachGoneAsync(XenbusDevice gone)
+    {
+        _kernel.Log($"xenbus: {gone.NodeName} removed");
+        _devices.Remove(gone.NodeName);
+        await StopWatchingAsync(gone);
+        await _drivers[gone.Type].DetachAsync(gone);
     }
 
     private async Task ProbeOnceAsync()
@@ -144,10 +220,7 @@ public sealed class XenbusBus
 
         foreach (XenbusDevice gone in _devices.Values.Where(d => !present.Contains(d.NodeName)).ToList())
         {
-            _kernel.Log($"xenbus: {gone.NodeName} removed");
-            _devices.Remove(gone.NodeName);
-            await StopWatchingAsync(gone);
-            await _drivers[gone.Type].DetachAsync(gone);
+            await DetachGoneAsync(gone);
         }
     }
 

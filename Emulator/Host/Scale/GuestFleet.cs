@@ -19,6 +19,11 @@ internal static class GuestFleet
     /// <summary>The ICMP identifier of the fleet's echoes, so that no other echo counts.</summary>
     public const ushort PingIdentifier = 0x6100;
 
+    /// <summary>ping(8)'s default interval: one second between echoes.</summary>
+    private const ulong EchoIntervalNs = 1_000_000_000;
+
+    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2.5);
+
     public static FleetResult Run(SimulatedXen xen, int count, TimeSpan limit)
     {
         ArgumentNullException.ThrowIfNull(xen);
@@ -46,22 +51,35 @@ internal static class GuestFleet
 
         TimeSpan bringUp = clock.Elapsed;
         ulong bringUpNs = xen.Machine.Scheduler.NowNs - startNs;
-        int answered = connected == count ? PingDom0(xen, guests, limit) : 0;
-        TimeSpan pings = clock.Elapsed - bringUp;
+        var pings = new FleetPings();
+        TimeSpan pinged = TimeSpan.Zero;
+        if (connected == count)
+        {
+            (pings, FleetCounters before) = PingDom0(xen, guests, limit);
+            pinged = clock.Elapsed - bringUp;
+
+            // Past xvif's 1-s RX watchdog, so that what is still queued arrives or is counted before the counters are read.
+            xen.Machine.Scheduler.RunFor(SettleTime);
+            pings.Finish(FleetCounters.Read(xen, guests).Minus(before), count);
+        }
+
         int learnt = xen.Dom0.Bridge.AddressCount;
         var destroy = Stopwatch.StartNew();
         IReadOnlyList<string> held = xen.DestroyGuests(TimeSpan.FromSeconds(30));
-        return new FleetResult(count, connected, answered, bringUp, bringUpNs, pings, learnt, xen.Dom0.Bridge.LearnFailures, destroy.Elapsed, held);
+        return new FleetResult(count, connected, pings.Answered, bringUp, bringUpNs, pinged, learnt, xen.Dom0.Bridge.LearnFailures, destroy.Elapsed, held)
+        {
+            Echoes = pings,
+        };
     }
 
     /// <summary>
     /// Every guest sends an echo to dom0 in the same instant; as ping(8) does,
     /// a guest whose echo is not answered within a second of scheduler time
-    /// sends another (with 1,000 guests at once some first echoes are lost on
-    /// the way), until all are answered or <paramref name="limit"/> runs out.
-    /// Returns how many guests had an answer.
+    /// sends another, until all are answered or <paramref name="limit"/> runs
+    /// out. What became of the first echoes is read from the counters at the
+    /// end of that first second (see <see cref="FleetPings"/>).
     /// </summary>
-    private static int PingDom0(SimulatedXen xen, GuestSystem[] guests, TimeSpan limit)
+    private static (FleetPings Pings, FleetCounters Before) PingDom0(SimulatedXen xen, GuestSystem[] guests, TimeSpan limit)
     {
         int answered = 0;
         var replied = new bool[guests.Length];
@@ -78,6 +96,8 @@ internal static class GuestFleet
             };
         }
 
+        FleetCounters before = FleetCounters.Read(xen, guests);
+        var pings = new FleetPings();
         ulong deadline = xen.Machine.Scheduler.NowNs + (ulong)limit.Ticks * 100;
         for (ushort sequence = 0; Volatile.Read(ref answered) < guests.Length && xen.Machine.Scheduler.NowNs < deadline; sequence++)
         {
@@ -88,10 +108,23 @@ internal static class GuestFleet
                     GuestSystem guest = guests[i];
                     ushort seq = sequence;
                     guest.Kernel.Run(() => guest.Ip!.Ping(SimulatedXen.Dom0Address, PingIdentifier, seq, 56));
+                    pings.EchoesSent++;
                 }
             }
 
+            // A whole second, as ping(8) waits, even when everything is idle
+            // before it ends (a frame waiting for xvif's RX watchdog is idle).
+            ulong secondEnds = xen.Machine.Scheduler.NowNs + EchoIntervalNs;
             xen.Machine.Scheduler.RunUntil(() => Volatile.Read(ref answered) == guests.Length, TimeSpan.FromSeconds(1));
+            if (Volatile.Read(ref answered) < guests.Length && xen.Machine.Scheduler.NowNs < secondEnds)
+            {
+                xen.Machine.Scheduler.RunFor(TimeSpan.FromTicks((long)(secondEnds - xen.Machine.Scheduler.NowNs) / 100));
+            }
+
+            if (sequence == 0)
+            {
+                pings.FirstSecond(xen, guests, replied, Volatile.Read(ref answered), before);
+            }
         }
 
         foreach (GuestSystem guest in guests)
@@ -99,6 +132,7 @@ internal static class GuestFleet
             guest.Ip!.PingReply = null;
         }
 
-        return Volatile.Read(ref answered);
+        pings.Answered = Volatile.Read(ref answered);
+        return (pings, before);
     }
 }

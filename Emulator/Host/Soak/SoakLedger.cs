@@ -31,11 +31,21 @@ internal sealed class SoakLedger
         }
     }
 
-    /// <summary>Drops by reason, read once traffic has stopped and settled.</summary>
+    /// <summary>
+    /// Drops by reason, read once traffic has stopped and settled. What the
+    /// xvifs refused of bridge0's floods is not here: a broadcast (an ARP
+    /// request) is one frame sent and a copy for every port, so its refused
+    /// copies say nothing about datagrams, and of an unknown-unicast flood at
+    /// most one copy was its destination's (see <see cref="SoakReport"/>);
+    /// bridge0 counts both kinds (Bridge.BroadcastCopiesRefused,
+    /// Bridge.UnknownUnicastCopiesRefused), and they are taken out of the
+    /// xvifs' OutDrops and OutErrors, which count every refused frame.
+    /// </summary>
     public SortedDictionary<string, long> Drops(Bridge bridge)
     {
         var drops = new SortedDictionary<string, long>(StringComparer.Ordinal);
         void Add(string reason, long count) => drops[reason] = drops.GetValueOrDefault(reason) + count;
+        long xvifRefused = 0;
         lock (_lock)
         {
             foreach (NetworkInterface iface in _ifaces)
@@ -45,8 +55,7 @@ internal sealed class SoakLedger
                 if (kind == "xvif")
                 {
                     Add("xvif InErrors+InDrops (TX refused, or off the bridge)", c.InErrors + c.InDrops);
-                    Add("xvif OutDrops (RX queue full, not running)", c.OutDrops);
-                    Add("xvif OutErrors", c.OutErrors);
+                    xvifRefused += c.OutDrops + c.OutErrors;
                 }
                 else if (kind == "xennet")
                 {
@@ -67,6 +76,7 @@ internal sealed class SoakLedger
             }
         }
 
+        Add("xvif OutDrops+OutErrors of unicast (RX queue full, not running)", xvifRefused - bridge.BroadcastCopiesRefused - bridge.UnknownUnicastCopiesRefused);
         Add("bridge0 dropped", bridge.Dropped);
         Add("bridge0 flooded to no member", bridge.FloodedToNone);
         return drops;

@@ -168,6 +168,8 @@ internal static class SoakRun
             ArpFrames = arp,
             BackOffs = guests.Sum(g => g.Traffic.BackOffs),
             NotForUsCopies = ledger.NotForUsCopies(),
+            BroadcastCopiesRefused = xen.Dom0.Bridge.BroadcastCopiesRefused,
+            UnknownUnicastCopiesRefused = xen.Dom0.Bridge.UnknownUnicastCopiesRefused,
             Attaches = attaches,
             Detaches = detaches,
             Suspends = suspends,

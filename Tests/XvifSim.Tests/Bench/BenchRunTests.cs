@@ -43,10 +43,13 @@ public class BenchRunTests
             Assert.That(results.Fleet.ConnectSeconds, Is.Positive);
             Assert.That(results.Fleet.PingsSeconds, Is.Positive);
             Assert.That(results.Fleet.PeakWorkingSetBytes, Is.Positive);
+            Assert.That(results.Fleet.AnsweredFirstSecond + results.Fleet.BehindRxFlood + results.Fleet.OtherwiseLate, Is.EqualTo(20), "every guest's first echo accounted for");
+            Assert.That(results.Fleet.EchoesLost, Is.Zero);
             Assert.That(table.ToString(), Does.Contain("20 guests (--quick; the full bench uses 1,000) on one bridge")
                 .And.Contain("20 guests to Connected on both ends, s")
-                .And.Contain("XenStore core B allocated per READ").And.Contain("XenStore core B allocated per WRITE"));
-            foreach (string key in new[] { "fleet_guests", "fleet_connect_s", "fleet_pings_answered_s", "fleet_peak_working_set_bytes", "xs_core_read_alloc_bytes", "xs_core_write_alloc_bytes" })
+                .And.Contain("XenStore core B allocated per READ").And.Contain("XenStore core B allocated per WRITE")
+                .And.Contain("first echoes: "));
+            foreach (string key in new[] { "fleet_guests", "fleet_connect_s", "fleet_pings_answered_s", "fleet_peak_working_set_bytes", "fleet_answered_first_second", "fleet_echoes_lost", "fleet_rx_queue_drops", "xs_core_read_alloc_bytes", "xs_core_write_alloc_bytes" })
             {
                 Assert.That(json.RootElement.TryGetProperty(key, out JsonElement value) && value.ValueKind == JsonValueKind.Number, Is.True, key);
             }

@@ -268,6 +268,34 @@ public class BridgeTests
     }
 
     [Test]
+    public void FloodCopiesAPortRefusesAreCountedByKindBesideThePortsOutDrops()
+    {
+        // One broadcast (an ARP request) and one unknown unicast, each flooded
+        // to the two other ports, one of which is not running: each refused
+        // copy is the port's drop and the bridge says which kind of flood it was.
+        _vifs[2].IsRunning = false;
+
+        Inject(0, MacAddress.Broadcast);
+        Inject(0, MacB);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(_vifs[2].Counters.OutDrops, Is.EqualTo(2), "the port's own count");
+            Assert.That(_bridge.BroadcastCopiesRefused, Is.EqualTo(1));
+            Assert.That(_bridge.UnknownUnicastCopiesRefused, Is.EqualTo(1));
+            Assert.That(_vifs[1].Counters.OutPackets, Is.EqualTo(2), "the running port took both copies");
+        });
+
+        // Known unicast refused by its port is the port's drop alone: no flood copy.
+        _vifs[2].IsRunning = true;
+        Inject(2, MacA);
+        _vifs[0].IsRunning = false;
+        Inject(1, MacA);
+        Assert.That(_vifs[0].Counters.OutDrops, Is.EqualTo(1));
+        Assert.That(_bridge.BroadcastCopiesRefused + _bridge.UnknownUnicastCopiesRefused, Is.EqualTo(2));
+    }
+
+    [Test]
     public void ABridgeThatIsDownForwardsNothing()
     {
         _bridge.Local.IsUp = false;
