@@ -3,6 +3,7 @@ using XvifSim.Public;
 using XvifSim.Public.Grants;
 using XvifSim.Public.Netif;
 using XvifSim.Public.Rings;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Backend;
 
@@ -136,7 +137,7 @@ public sealed partial class XvifInstance : INetDriver
 
             // Copied out of the ring once; only the copy is used.
             NetifRxRequest req = NetifRxRequest.Read(_rxRing!.Page.AsSpan(_rxRing.EntryOffset(request + (uint)(op - firstOp)), NetifRxRequest.Size));
-            TraceConsumed(_rxRing, request + (uint)(op - firstOp), in req);
+            _rxRing.Trace?.Consumed(TraceRingAction.RequestConsumed, request + (uint)(op - firstOp), _rxRing.Size, in req);
             _rxOps[op] = new GnttabCopy
             {
                 Source = GnttabCopyPtr.Frame(_rxStage[op], 0),

@@ -3,6 +3,7 @@ using XvifSim.Public;
 using XvifSim.Public.Grants;
 using XvifSim.Public.Netif;
 using XvifSim.Public.Rings;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Backend;
 
@@ -121,7 +122,7 @@ public sealed partial class XvifInstance
         BackRing ring = _txRing!;
         RingIndex cons = ring.ReqCons;
         NetifTxRequest first = NetifTxRequest.Read(TxEntry(cons));
-        TraceConsumed(ring, cons, in first);
+        ring.Trace?.Consumed(TraceRingAction.RequestConsumed, cons, ring.Size, in first);
         _txSlots[0] = first;
         int used = 1;
 
@@ -190,7 +191,7 @@ public sealed partial class XvifInstance
             }
 
             NetifTxRequest next = NetifTxRequest.Read(TxEntry(cons + (uint)used));
-            TraceConsumed(ring, cons + (uint)used, in next);
+            ring.Trace?.Consumed(TraceRingAction.RequestConsumed, cons + (uint)used, ring.Size, in next);
             used++;
             _txSlots[slots++] = next;
             moreData = (next.Flags & NetTxFlags.MoreData) != 0;

@@ -2,6 +2,7 @@ using XvifSim.Guest.Net;
 using XvifSim.Public;
 using XvifSim.Public.Netif;
 using XvifSim.Public.Rings;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Frontend;
 
@@ -87,7 +88,7 @@ public sealed partial class XennetInstance
             while (ring.RspCons != prod)
             {
                 var response = NetifRxResponse.Read(ring.Page.AsSpan(ring.EntryOffset(ring.RspCons), NetifRxResponse.Size));
-                TraceConsumed(ring, ring.RspCons, in response);
+                ring.Trace?.Consumed(TraceRingAction.ResponseConsumed, ring.RspCons, ring.Size, in response);
                 ring.RspCons += 1;
                 if (!ConsumeRx(response))
                 {

@@ -1,6 +1,7 @@
 using XvifSim.Public;
 using XvifSim.Public.Netif;
 using XvifSim.Public.Rings;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Frontend;
 
@@ -132,7 +133,7 @@ public sealed partial class XennetInstance
             while (ring.RspCons != prod)
             {
                 var response = NetifTxResponse.Read(ring.Page.AsSpan(ring.EntryOffset(ring.RspCons), NetifTxResponse.Size));
-                TraceConsumed(ring, ring.RspCons, in response);
+                ring.Trace?.Consumed(TraceRingAction.ResponseConsumed, ring.RspCons, ring.Size, in response);
                 ring.RspCons += 1;
                 if (!CompleteTx(response))
                 {
