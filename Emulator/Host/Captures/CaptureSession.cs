@@ -188,9 +188,12 @@ internal sealed class CaptureSession : IDisposable
 
         public string Path { get; } = path;
 
-        public void Frame(NetworkInterface iface, FrameDirection direction, ReadOnlySpan<byte> frame)
+        /// <summary>Where a chained frame is gathered for the writer, which takes one span (a single-segment frame is handed over in place).</summary>
+        private readonly byte[] _gather = new byte[EthernetFrame.MaxFrameLength];
+
+        public void Frame(NetworkInterface iface, FrameDirection direction, PacketBuffer packet)
         {
-            if (writer.Frame(file, id, clock, frame, direction == FrameDirection.In))
+            if (writer.Frame(file, id, clock, packet.Contiguous(_gather), direction == FrameDirection.In))
             {
                 Interlocked.Increment(ref Frames);
             }

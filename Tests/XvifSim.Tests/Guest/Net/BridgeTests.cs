@@ -26,7 +26,7 @@ public class BridgeTests
         _wire = new Wire();
         _clock = new TestClock();
         _log = new FrameLog();
-        _bridge = new Bridge("bridge0", BridgeMac, _clock.Read);
+        _bridge = new Bridge("bridge0", BridgeMac, _clock.Read, _wire.Pool);
         _bridge.Local.IsUp = true;
         _bridge.Local.AddTap(_log);
         _dom0 = new IpStack(_bridge.Local, Dom0Ip, 24, _clock.Read);
@@ -166,7 +166,7 @@ public class BridgeTests
     [Test]
     public void StopsLearningWhenTheTableIsFullOfLiveEntries()
     {
-        var small = new Bridge("bridge1", BridgeMac, _clock.Read, maxAddresses: 2) { Local = { IsUp = true } };
+        var small = new Bridge("bridge1", BridgeMac, _clock.Read, _wire.Pool, maxAddresses: 2) { Local = { IsUp = true } };
         NetworkInterface port = _wire.Unplugged("xvif9i0", new MacAddress(0x00163E090000));
         small.AddMember(port);
         port.Input(Udp(MacA, MacAddress.Broadcast, IpA, IpB, 1, 9, [1]));
