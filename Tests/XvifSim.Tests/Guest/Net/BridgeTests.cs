@@ -74,6 +74,37 @@ public class BridgeTests
     }
 
     [Test]
+    public void ABroadcastIsFloodedAsOneBufferWithAReferencePerPortAndNoneLeak()
+    {
+        var seen = new List<(string Port, PacketBuffer Packet, int RefCount)>();
+        var tap = new BufferTap(seen);
+        foreach (NetworkInterface vif in _vifs)
+        {
+            vif.AddTap(tap);
+        }
+
+        _bridge.Local.AddTap(tap);
+        _guestIfs[0].Send(Udp(_guestMacs[0], MacAddress.Broadcast, IpA, IPv4Address.Broadcast, 1, 9, [1]));
+        _wire.Pump();
+
+        (string Port, PacketBuffer Packet, int RefCount)[] outs = [.. seen.Where(s => s.Port != "xvif1i0")];
+        Assert.Multiple(() =>
+        {
+            Assert.That(outs.Select(s => s.Port), Is.EquivalentTo(new[] { "xvif2i0", "xvif3i0", "bridge0" }));
+            Assert.That(outs.Select(s => s.Packet).Distinct().Count(), Is.EqualTo(1), "every port is handed the buffer xvif1i0 received, not a copy");
+            Assert.That(outs.Where(s => s.Port != "bridge0").Select(s => s.RefCount), Has.All.GreaterThan(1), "shared while the bridge floods it");
+            Assert.That(_wire.Pool.BuffersInUse, Is.Zero, "the last holder's free returned it to the pool");
+            Assert.That(_wire.Pool.ClustersInUse, Is.Zero);
+        });
+    }
+
+    /// <summary>Remembers which buffer crossed which interface, and how many held it then.</summary>
+    private sealed class BufferTap(List<(string Port, PacketBuffer Packet, int RefCount)> seen) : ICaptureTap
+    {
+        public void Frame(NetworkInterface iface, FrameDirection direction, PacketBuffer packet) => seen.Add((iface.Name, packet, packet.RefCount));
+    }
+
+    [Test]
     public void ForwardsKnownUnicastOnlyToItsPort()
     {
         Inject(0, MacB);
