@@ -374,6 +374,13 @@ public sealed partial class XvifInstance
     /// <summary>One op per piece of the buffer's segments that bytes <paramref name="at"/> to <paramref name="at"/> + <paramref name="length"/> land in.</summary>
     private void AddTxOps(GrantRef gref, ushort offset, int length, PacketBuffer buffer, int at, int packet)
     {
+        // A chained slot may carry no bytes (netif.h forbids nothing of the
+        // kind): no op, and its offset may lie at the frame's very end.
+        if (length == 0)
+        {
+            return;
+        }
+
         int segment = 0;
         int skip = at;
         while (skip >= buffer.Segment(segment).Length)

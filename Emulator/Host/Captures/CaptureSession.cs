@@ -188,12 +188,18 @@ internal sealed class CaptureSession : IDisposable
 
         public string Path { get; } = path;
 
-        /// <summary>Where a chained frame is gathered for the writer, which takes one span (a single-segment frame is handed over in place).</summary>
-        private readonly byte[] _gather = new byte[EthernetFrame.MaxFrameLength];
+        /// <summary>
+        /// Where a chained frame is gathered for the writer, which takes one
+        /// span; made at the first chain (a single-segment frame is handed
+        /// over in place), so a host of a thousand taps does not hold a
+        /// jumbo frame's worth each.
+        /// </summary>
+        private byte[]? _gather;
 
         public void Frame(NetworkInterface iface, FrameDirection direction, PacketBuffer packet)
         {
-            if (writer.Frame(file, id, clock, packet.Contiguous(_gather), direction == FrameDirection.In))
+            Span<byte> scratch = packet.SegmentCount == 1 ? default : (_gather ??= new byte[EthernetFrame.MaxFrameLength]);
+            if (writer.Frame(file, id, clock, packet.Contiguous(scratch), direction == FrameDirection.In))
             {
                 Interlocked.Increment(ref Frames);
             }

@@ -369,4 +369,16 @@ public class XvifTxTests
             Assert.That(_h.On(_h.Dom0, () => _h.Dom0.Packets.BuffersInUse), Is.Zero, "the receiver borrowed it; the interface freed it");
         });
     }
+
+    [Test]
+    public void AnEmptyLastSlotOfAChainCopiesNothingAndTheFrameGoesUp()
+    {
+        // Found by the fuzzer: the empty slot's bytes start at the frame's end, past the dom0 buffer's last segment.
+        Start();
+        byte[] frame = TestFrontend.Frame(100, seed: 8);
+        _fe.PostTx(_fe.Chain(frame, 100, 0));
+        Assert.That(_fe.TakeTx(2).Select(r => r.Status), Is.All.EqualTo(NetifRsp.Okay));
+        Assert.That(_h.RunUntil(() => _received.Count == 1));
+        Assert.That(_received[0], Is.EqualTo(frame));
+    }
 }
