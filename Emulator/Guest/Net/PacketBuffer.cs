@@ -34,9 +34,6 @@ public sealed class PacketBuffer
 
     internal PacketBuffer(PacketPool pool) => _pool = pool;
 
-    /// <summary>The pool the buffer's pages came from (its domain's).</summary>
-    public PacketPool Pool => _pool;
-
     /// <summary>The frame's length in bytes (m_pkthdr.len).</summary>
     public int Length { get; private set; }
 
@@ -107,33 +104,6 @@ public sealed class PacketBuffer
             Length = 0;
             _pool.ReturnBuffer(this);
         }
-    }
-
-    /// <summary>
-    /// Shortens the frame to <paramref name="length"/> bytes from its end
-    /// (m_adj with a negative count), giving back segments left empty.
-    /// Only for a buffer not shared with another holder.
-    /// </summary>
-    public void Trim(int length)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Length);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
-        EnsureWritable();
-        int kept = 0;
-        int segment = 0;
-        while (kept + _lengths[segment] < length)
-        {
-            kept += _lengths[segment++];
-        }
-
-        _lengths[segment] = length - kept;
-        for (int i = segment + 1; i < SegmentCount; i++)
-        {
-            _pool.ReturnStorage(_gfns[i], _offsets[i], _storage[i]);
-        }
-
-        SegmentCount = segment + 1;
-        Length = length;
     }
 
     /// <summary>

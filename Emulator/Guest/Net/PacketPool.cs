@@ -87,14 +87,10 @@ public sealed class PacketPool
     /// more clusters when the frame does not fit one. False (counted) when
     /// the pool or the domain's RAM is exhausted.
     /// </summary>
-    public bool TryAllocate(int length, out PacketBuffer buffer) => TryAllocate(length, LeadingSpace, out buffer);
-
-    /// <summary>As <see cref="TryAllocate(int, out PacketBuffer)"/>, with the data starting <paramref name="leading"/> bytes into the first cluster.</summary>
-    public bool TryAllocate(int length, int leading, out PacketBuffer buffer)
+    public bool TryAllocate(int length, out PacketBuffer buffer)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)leading, (uint)ClusterBytes, nameof(leading));
-        int clusters = (leading + length + ClusterBytes - 1) / ClusterBytes;
+        int clusters = (LeadingSpace + length + ClusterBytes - 1) / ClusterBytes;
         if (clusters > PacketBuffer.MaxSegments)
         {
             throw new ArgumentOutOfRangeException(nameof(length), length, "longer than a packet buffer's chain");
@@ -104,7 +100,7 @@ public sealed class PacketPool
         buffer.Take();
         BuffersInUse++;
         int left = length;
-        int offset = leading;
+        int offset = LeadingSpace;
         while (left > 0)
         {
             if (!TryTakeCluster(out Gfn gfn, out int clusterOffset))
