@@ -12,16 +12,12 @@ namespace XvifSim.Backend;
 /// The state machine the frontend's state drives (NetBSD's
 /// xennetback_frontend_changed) and connect (xennetback_connect): read the
 /// frontend's keys, map both rings, bind the event channel, preallocate the
-/// copy batches and dom0 buffer pages.
+/// copy batches.
 /// </summary>
 public sealed partial class XvifInstance
 {
     private readonly GnttabCopy[] _txOps = new GnttabCopy[CopyBatch];
     private readonly GnttabCopy[] _rxOps = new GnttabCopy[CopyBatch];
-    private readonly Gfn[] _txStage = new Gfn[TxStagePageCount];
-    private readonly Memory<byte>[] _txStagePages = new Memory<byte>[TxStagePageCount];
-    private readonly Gfn[] _rxStage = new Gfn[CopyBatch];
-    private readonly Memory<byte>[] _rxStagePages = new Memory<byte>[CopyBatch];
     private BackRing? _txRing;
     private BackRing? _rxRing;
     private Gfn _txRingGfn;
@@ -143,14 +139,6 @@ public sealed partial class XvifInstance
             return false;
         }
 
-        if (!AllocateStage())
-        {
-            Log($"can't allocate buffer pages: {(int)Errno.ENOMEM}");
-            Hypercalls.EventChannel.Close(bind.LocalPort);
-            UnmapRings();
-            return false;
-        }
-
         _port = bind.LocalPort;
         _txRing = new BackRing(Hypercalls.Memory.PageMemory(_txRingGfn), NetifTxRequest.Size);
         _rxRing = new BackRing(Hypercalls.Memory.PageMemory(_rxRingGfn), NetifRxRequest.Size);
@@ -195,45 +183,5 @@ public sealed partial class XvifInstance
         }
 
         _kernel.MapSpace.Free(at);
-    }
-
-    /// <summary>The dom0 pages grant copies go through: TX packets land in <see cref="_txStage"/>, RX frames leave from <see cref="_rxStage"/>.</summary>
-    private bool AllocateStage()
-    {
-        int tx = 0, rx = 0;
-        while (tx < _txStage.Length && _kernel.Pages.TryAllocate(out _txStage[tx]))
-        {
-            _txStagePages[tx] = Hypercalls.Memory.PageMemory(_txStage[tx]);
-            tx++;
-        }
-
-        while (tx == _txStage.Length && rx < _rxStage.Length && _kernel.Pages.TryAllocate(out _rxStage[rx]))
-        {
-            _rxStagePages[rx] = Hypercalls.Memory.PageMemory(_rxStage[rx]);
-            rx++;
-        }
-
-        if (tx == _txStage.Length && rx == _rxStage.Length)
-        {
-            return true;
-        }
-
-        FreeStage(tx, rx);
-        return false;
-    }
-
-    private void FreeStage(int tx, int rx)
-    {
-        for (int i = 0; i < tx; i++)
-        {
-            _kernel.Pages.Free(_txStage[i]);
-            _txStagePages[i] = default;
-        }
-
-        for (int i = 0; i < rx; i++)
-        {
-            _kernel.Pages.Free(_rxStage[i]);
-            _rxStagePages[i] = default;
-        }
     }
 }

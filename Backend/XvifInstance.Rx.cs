@@ -3,6 +3,7 @@ using XvifSim.Public;
 using XvifSim.Public.Grants;
 using XvifSim.Public.Netif;
 using XvifSim.Public.Rings;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Backend;
 
@@ -10,9 +11,11 @@ namespace XvifSim.Backend;
 /// RX, dom0 to guest (NetBSD's xennetback_ifstart and
 /// xennetback_ifsoftstart_copy). A frame the stack sends is queued (512 deep;
 /// a full queue drops it and counts if_oqdrops), then, in a soft interrupt
-/// after the burst it came in, grant-copied from a dom0
-/// page into the buffers the frontend posted, one 4096-byte page per
-/// request, in batches of up to 64 ops. Responses: the request's id, offset
+/// after the burst it came in, grant-copied straight from the segments of
+/// its dom0 packet buffer (at their real offsets) into the buffers the
+/// frontend posted, one 4096-byte page per request (an op per piece of a
+/// segment that lands in it), in batches of up to 64 ops. The queue holds
+/// references to the buffers, not copies. Responses: the request's id, offset
 /// 0, status = bytes in that page, NETRXF_csum_blank if the frame was sent
 /// with its checksum blank else NETRXF_data_validated, NETRXF_more_data on
 /// all but a frame's last slot. Multi-slot frames are sent whatever the
@@ -33,29 +36,39 @@ public sealed partial class XvifInstance : INetDriver
 {
     private static readonly TimeSpan RxWatchdogPeriod = TimeSpan.FromSeconds(1);
 
+    // Per request slot of a batch: the request's id, the response's flags
+    // and byte count, and which frame it belongs to; per op, which frame.
     private readonly ushort[] _rxIds = new ushort[CopyBatch];
     private readonly NetRxFlags[] _rxFlags = new NetRxFlags[CopyBatch];
+    private readonly int[] _rxSlotLength = new int[CopyBatch];
+    private readonly int[] _rxSlotFrame = new int[CopyBatch];
     private readonly int[] _rxOpFrame = new int[CopyBatch];
     private readonly bool[] _rxFrameFailed = new bool[CopyBatch];
 
-    /// <summary>if_start: the stack hands a frame for the guest. False (and counted) if dropped.</summary>
-    public bool Output(ReadOnlySpan<byte> frame, bool checksumBlank)
+    /// <summary>The batch's frames, whose buffers the copy ops read; freed once the copies are done.</summary>
+    private readonly PacketBuffer?[] _rxFrames = new PacketBuffer?[CopyBatch];
+
+    /// <summary>if_start: the stack hands a frame for the guest, and its reference. False (the frame freed and counted) if dropped.</summary>
+    public bool Output(PacketBuffer packet, bool checksumBlank)
     {
         if (!IsConnected || IsDisabled)
         {
             Interface.Counters.OutDrops++;
+            packet.Free();
             return false;
         }
 
-        if (frame.Length == 0 || frame.Length > Netif.EtherMaxLenJumbo)
+        if (packet.Length > Netif.EtherMaxLenJumbo)
         {
             Interface.Counters.OutErrors++;
+            packet.Free();
             return false;
         }
 
-        if (!_rxQueue.TryEnqueue(frame, checksumBlank))
+        if (!_rxQueue.TryEnqueue(packet, checksumBlank))
         {
             Interface.Counters.OutDrops++;
+            packet.Free();
             return false;
         }
 
@@ -82,21 +95,23 @@ public sealed partial class XvifInstance : INetDriver
             RingIndex reqProd = ring.ReadReqProd();
             RingBarrier.Rmb();
             uint available = ring.UnconsumedRequests(reqProd);
-            int ops = 0, frames = 0;
+            int used = 0, ops = 0, frames = 0;
             int slots = 0;
             while (!_rxQueue.IsEmpty)
             {
-                slots = (_rxQueue.Head.Length + XenPage.Size - 1) / XenPage.Size;
-                if (slots > available - ops || ops + slots > CopyBatch)
+                PacketBuffer head = _rxQueue.Head;
+                slots = (head.Length + XenPage.Size - 1) / XenPage.Size;
+
+                // At most one op per slot plus one per segment boundary crossed.
+                if (slots > available - used || used + slots > CopyBatch || ops + slots + head.SegmentCount > CopyBatch)
                 {
                     break;
                 }
 
-                StageRxFrame(ring.ReqCons + (uint)ops, ops, frames++);
-                ops += slots;
+                StageRxFrame(ring.ReqCons + (uint)used, ref used, ref ops, frames++);
             }
 
-            if (ops == 0)
+            if (used == 0)
             {
                 if (_rxNotify == RxNotify.ReqEvent && ring.RequestsAvailable((uint)slots))
                 {
@@ -106,7 +121,7 @@ public sealed partial class XvifInstance : INetDriver
                 break;
             }
 
-            FlushRx(ops, frames);
+            FlushRx(used, ops, frames);
         }
 
         if (_rxQueue.IsEmpty)
@@ -123,37 +138,57 @@ public sealed partial class XvifInstance : INetDriver
         }
     }
 
-    /// <summary>Copies the head frame into stage pages and builds one op per frontend request, starting at request <paramref name="request"/>.</summary>
-    private void StageRxFrame(RingIndex request, int firstOp, int frame)
+    /// <summary>
+    /// Takes the head frame and builds its copy ops, from its buffer's
+    /// segments into one frontend request per page, starting at request
+    /// <paramref name="request"/>; <paramref name="used"/> and
+    /// <paramref name="ops"/> count the batch's requests and ops.
+    /// </summary>
+    private void StageRxFrame(RingIndex request, ref int used, ref int ops, int frame)
     {
-        ReadOnlySpan<byte> bytes = _rxQueue.Head;
         NetRxFlags checksum = _rxQueue.HeadChecksumBlank ? NetRxFlags.CsumBlank : NetRxFlags.DataValidated;
-        int op = firstOp;
-        for (int done = 0; done < bytes.Length; done += XenPage.Size, op++)
-        {
-            int chunk = Math.Min(XenPage.Size, bytes.Length - done);
-            bytes.Slice(done, chunk).CopyTo(_rxStagePages[op].Span);
-
-            // Copied out of the ring once; only the copy is used.
-            NetifRxRequest req = NetifRxRequest.Read(_rxRing!.Page.Span.Slice(_rxRing.EntryOffset(request + (uint)(op - firstOp)), NetifRxRequest.Size));
-            TraceConsumed(_rxRing, request + (uint)(op - firstOp), in req);
-            _rxOps[op] = new GnttabCopy
-            {
-                Source = GnttabCopyPtr.Frame(_rxStage[op], 0),
-                Dest = GnttabCopyPtr.Grant(FrontendId, req.Gref, 0),
-                Len = (ushort)chunk,
-                Flags = GntCopyFlags.DestGref,
-            };
-            _rxIds[op] = req.Id;
-            _rxFlags[op] = checksum | (done + chunk < bytes.Length ? NetRxFlags.MoreData : NetRxFlags.None);
-            _rxOpFrame[op] = frame;
-        }
-
+        PacketBuffer packet = _rxQueue.Dequeue();
+        _rxFrames[frame] = packet;
         _rxFrameFailed[frame] = false;
-        _rxQueue.DropHead();
+        int segment = 0, skip = 0;
+        for (int done = 0, slot = 0; done < packet.Length; slot++)
+        {
+            // Copied out of the ring once; only the copy is used.
+            RingIndex index = request + (uint)slot;
+            NetifRxRequest req = NetifRxRequest.Read(_rxRing!.Page.Span.Slice(_rxRing.EntryOffset(index), NetifRxRequest.Size));
+            _rxRing.Trace?.Consumed(TraceRingAction.RequestConsumed, index, _rxRing.Size, in req);
+            int length = Math.Min(XenPage.Size, packet.Length - done);
+            for (int into = 0; into < length;)
+            {
+                PacketSegment from = packet.Segment(segment);
+                int chunk = Math.Min(length - into, from.Length - skip);
+                _rxOps[ops] = new GnttabCopy
+                {
+                    Source = GnttabCopyPtr.Frame(from.Gfn, (ushort)(from.Offset + skip)),
+                    Dest = GnttabCopyPtr.Grant(FrontendId, req.Gref, (ushort)into),
+                    Len = (ushort)chunk,
+                    Flags = GntCopyFlags.DestGref,
+                };
+                _rxOpFrame[ops++] = frame;
+                into += chunk;
+                skip += chunk;
+                if (skip == from.Length)
+                {
+                    segment++;
+                    skip = 0;
+                }
+            }
+
+            done += length;
+            _rxIds[used] = req.Id;
+            _rxFlags[used] = checksum | (done < packet.Length ? NetRxFlags.MoreData : NetRxFlags.None);
+            _rxSlotLength[used] = length;
+            _rxSlotFrame[used] = frame;
+            used++;
+        }
     }
 
-    private void FlushRx(int ops, int frames)
+    private void FlushRx(int used, int ops, int frames)
     {
         BackRing ring = _rxRing!;
         Hypercalls.GrantTable.Copy(_rxOps.AsSpan(0, ops));
@@ -170,15 +205,15 @@ public sealed partial class XvifInstance : INetDriver
             }
         }
 
-        for (int i = 0; i < ops; i++)
+        for (int i = 0; i < used; i++)
         {
-            bool failed = _rxFrameFailed[_rxOpFrame[i]];
+            bool failed = _rxFrameFailed[_rxSlotFrame[i]];
             new NetifRxResponse
             {
                 Id = _rxIds[i],
                 Offset = 0,
                 Flags = _rxFlags[i],
-                Status = failed ? (short)NetifRsp.Error : (short)_rxOps[i].Len,
+                Status = failed ? (short)NetifRsp.Error : (short)_rxSlotLength[i],
             }.Write(ring.Page.Span.Slice(ring.EntryOffset(ring.RspProdPvt + (uint)i), NetifRxResponse.Size));
         }
 
@@ -188,10 +223,14 @@ public sealed partial class XvifInstance : INetDriver
             {
                 Interface.Counters.OutErrors++;
             }
+
+            // The copies are done: the frame's buffer goes back to dom0's pool.
+            _rxFrames[f]!.Free();
+            _rxFrames[f] = null;
         }
 
-        ring.ReqCons += (uint)ops;
-        ring.RspProdPvt += (uint)ops;
+        ring.ReqCons += (uint)used;
+        ring.RspProdPvt += (uint)used;
         if (ring.PushResponsesAndCheckNotify())
         {
             _kernel.Events.Notify(_port);

@@ -2,7 +2,8 @@ namespace XvifSim.Backend;
 
 /// <summary>
 /// Disconnect and detach (NetBSD's xennetback_xenbus_destroy): every ring
-/// mapping, the event channel, the dom0 buffer pages, queued frames and the
+/// mapping, the event channel, the queued frames (their packet buffers
+/// back to dom0's pool) and the
 /// watchdog are released; on detach the interface leaves dom0's table (and so
 /// any bridge).
 /// </summary>
@@ -13,6 +14,7 @@ public sealed partial class XvifInstance
     {
         _rxWatchdog.Stop();
         _rxQueue.Clear();
+        _kernel.Packets.Reclaim();
         Interface.IsRunning = false;
         if (!IsConnected)
         {
@@ -26,11 +28,9 @@ public sealed partial class XvifInstance
         _txRing = null;
         _rxRing = null;
         UnmapRings();
-        FreeStage(_txStage.Length, _rxStage.Length);
         _txOpCount = 0;
         _txPacketCount = 0;
         _txResponseCount = 0;
-        _txStageUsed = 0;
         _txUnpushed = false;
     }
 

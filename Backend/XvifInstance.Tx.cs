@@ -3,6 +3,7 @@ using XvifSim.Public;
 using XvifSim.Public.Grants;
 using XvifSim.Public.Netif;
 using XvifSim.Public.Rings;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Backend;
 
@@ -13,7 +14,10 @@ namespace XvifSim.Backend;
 /// packet is gathered whole (first slot, extra-info segments, the more_data
 /// chain) before it is judged; the NetBSD checks answer ERROR or DROPPED per
 /// slot, Linux's protocol violations disable the vif (see Fatal). Good packets
-/// are grant-copied into dom0 pages in batches of up to 64 ops; every op's
+/// are grant-copied straight from the guest's pages into a dom0 packet buffer
+/// each (clusters of dom0's pool, as xennetback_tx_copy_process copies into
+/// an mbuf cluster), in batches of up to 64 ops, and that buffer is what goes
+/// up to the bridge or stack; every op's
 /// status is checked (NetBSD checks op 0's only), and a failed op fails just
 /// its own packet. One response per request id; extra-info slots get
 /// NETIF_RSP_NULL, as netif.h asks.
@@ -29,8 +33,6 @@ namespace XvifSim.Backend;
 /// </summary>
 public sealed partial class XvifInstance
 {
-    private const int TxStageBytes = TxStagePageCount * XenPage.Size;
-
     /// <summary>Responses a batch can hold: every op a slot of its own, plus a packet's extra-info slots.</summary>
     private const int TxResponseCapacity = CopyBatch + FatalSlots + (int)NetifExtraType.Max;
 
@@ -40,11 +42,9 @@ public sealed partial class XvifInstance
 
     /// <summary>Ids of the staged packets' requests, in ring order; -1 marks an extra-info slot (NETIF_RSP_NULL).</summary>
     private readonly int[] _txResponseIds = new int[TxResponseCapacity];
-    private readonly byte[] _txFrame = new byte[Netif.EtherMaxLenJumbo];
     private int _txOpCount;
     private int _txPacketCount;
     private int _txResponseCount;
-    private int _txStageUsed;
     private bool _txUnpushed;
 
     /// <summary>The frontend's event: serve TX, then kick RX (NetBSD's deferred start after the TX loop).</summary>
@@ -121,7 +121,7 @@ public sealed partial class XvifInstance
         BackRing ring = _txRing!;
         RingIndex cons = ring.ReqCons;
         NetifTxRequest first = NetifTxRequest.Read(TxEntry(cons));
-        TraceConsumed(ring, cons, in first);
+        ring.Trace?.Consumed(TraceRingAction.RequestConsumed, cons, ring.Size, in first);
         _txSlots[0] = first;
         int used = 1;
 
@@ -190,7 +190,7 @@ public sealed partial class XvifInstance
             }
 
             NetifTxRequest next = NetifTxRequest.Read(TxEntry(cons + (uint)used));
-            TraceConsumed(ring, cons + (uint)used, in next);
+            ring.Trace?.Consumed(TraceRingAction.RequestConsumed, cons + (uint)used, ring.Size, in next);
             used++;
             _txSlots[slots++] = next;
             moreData = (next.Flags & NetTxFlags.MoreData) != 0;
@@ -322,27 +322,46 @@ public sealed partial class XvifInstance
         }
     }
 
-    /// <summary>Queues the copy ops of a good packet (flushing first if the batch is full) into the dom0 stage pages.</summary>
+    /// <summary>
+    /// Takes a dom0 packet buffer for a good packet and queues the copy ops
+    /// that fill it (flushing first if the batch is full). With no buffer to
+    /// be had (dom0's pool or RAM exhausted) the packet is answered DROPPED
+    /// and counted, as NetBSD's xennetback_evthandler does when its mbuf
+    /// allocation fails.
+    /// </summary>
     private void Stage(int slots, int extras, int firstOwnLength, PacketHash hash)
     {
         int length = _txSlots[0].PacketSize;
 
-        // Each slot is one op, or two where it straddles a stage page (at most 3 such boundaries in 9018 bytes).
-        if (_txOpCount + slots + 3 > CopyBatch || _txPacketCount == _txPackets.Length
-            || _txResponseCount + slots + extras > TxResponseCapacity || _txStageUsed + length > TxStageBytes)
+        // Each slot is one op, or more where it straddles the buffer's clusters (one more per cluster boundary).
+        int clusters = ((PacketPool.LeadingSpace + length) / PacketPool.ClusterBytes) + 1;
+        if (_txOpCount + slots + clusters > CopyBatch || _txPacketCount == _txPackets.Length
+            || _txResponseCount + slots + extras > TxResponseCapacity)
         {
             FlushTx();
         }
 
+        if (!_kernel.Packets.TryAllocate(length, out PacketBuffer buffer))
+        {
+            TxNoBuffers++;
+            if (_packetLog.Allow())
+            {
+                WriteLine("mbuf alloc failed");
+            }
+
+            Discard(slots, extras, badSlot: -1, NetifRsp.Dropped);
+            return;
+        }
+
         int packet = _txPacketCount++;
         bool checksumBlank = (_txSlots[0].Flags & NetTxFlags.CsumBlank) != 0;
-        _txPackets[packet] = new TxPacket(_txResponseCount, slots + extras, slots, _txStageUsed, length, checksumBlank, hash);
-        int at = _txStageUsed;
+        _txPackets[packet] = new TxPacket(_txResponseCount, slots + extras, slots, buffer, checksumBlank, hash);
+        int at = 0;
         for (int i = 0; i < slots; i++)
         {
             NetifTxRequest slot = _txSlots[i];
             int own = i == 0 ? firstOwnLength : slot.PacketSize;
-            AddTxOps(slot.Gref, slot.Offset, own, at, packet);
+            AddTxOps(slot.Gref, slot.Offset, own, buffer, at, packet);
             at += own;
             _txResponseIds[_txResponseCount++] = slot.Id;
             for (int e = 0; i == 0 && e < extras; e++)
@@ -350,34 +369,52 @@ public sealed partial class XvifInstance
                 _txResponseIds[_txResponseCount++] = -1;
             }
         }
-
-        _txStageUsed += length;
     }
 
-    private void AddTxOps(GrantRef gref, ushort offset, int length, int stageAt, int packet)
+    /// <summary>One op per piece of the buffer's segments that bytes <paramref name="at"/> to <paramref name="at"/> + <paramref name="length"/> land in.</summary>
+    private void AddTxOps(GrantRef gref, ushort offset, int length, PacketBuffer buffer, int at, int packet)
     {
+        // A chained slot may carry no bytes (netif.h forbids nothing of the
+        // kind): no op, and its offset may lie at the frame's very end.
+        if (length == 0)
+        {
+            return;
+        }
+
+        int segment = 0;
+        int skip = at;
+        while (skip >= buffer.Segment(segment).Length)
+        {
+            skip -= buffer.Segment(segment++).Length;
+        }
+
         int done = 0;
         while (done < length)
         {
-            int page = (stageAt + done) / XenPage.Size;
-            int pageOffset = (stageAt + done) % XenPage.Size;
-            int chunk = Math.Min(length - done, XenPage.Size - pageOffset);
+            PacketSegment into = buffer.Segment(segment);
+            int chunk = Math.Min(length - done, into.Length - skip);
             _txOps[_txOpCount] = new GnttabCopy
             {
                 Source = GnttabCopyPtr.Grant(FrontendId, gref, (ushort)(offset + done)),
-                Dest = GnttabCopyPtr.Frame(_txStage[page], (ushort)pageOffset),
+                Dest = GnttabCopyPtr.Frame(into.Gfn, (ushort)(into.Offset + skip)),
                 Len = (ushort)chunk,
                 Flags = GntCopyFlags.SourceGref,
             };
             _txOpPacket[_txOpCount++] = packet;
             done += chunk;
+            skip += chunk;
+            if (skip == into.Length)
+            {
+                segment++;
+                skip = 0;
+            }
         }
     }
 
     /// <summary>
     /// Runs the batch's grant copies, answers every staged request, pushes
     /// the responses (notifying if the frontend asked) and hands the good
-    /// packets up.
+    /// packets' buffers up; a failed packet's buffer goes back to the pool.
     /// </summary>
     private void FlushTx()
     {
@@ -418,42 +455,35 @@ public sealed partial class XvifInstance
         for (int p = 0; p < _txPacketCount; p++)
         {
             TxPacket packet = _txPackets[p];
-            if (!packet.Failed)
+            _txPackets[p].Buffer = null;
+            if (packet.Failed)
             {
-                DeliverUp(packet.StageOffset, packet.Length, packet.ChecksumBlank, packet.Hash);
+                packet.Buffer!.Free();
+            }
+            else
+            {
+                DeliverUp(packet.Buffer!, packet.ChecksumBlank, packet.Hash);
             }
         }
 
         _txOpCount = 0;
         _txPacketCount = 0;
         _txResponseCount = 0;
-        _txStageUsed = 0;
     }
 
     /// <summary>
-    /// Gathers a packet from the stage pages into one frame (an mbuf chain
-    /// made contiguous) and passes it to the stack. A csum_blank packet has
-    /// its checksum filled first, as NetBSD's xennet_checksum_fill does,
-    /// since the bridge may forward it to a guest or dom0's stack may use it.
+    /// Passes a packet's buffer to the stack. A csum_blank packet has its
+    /// checksum filled first, as NetBSD's xennet_checksum_fill does, since
+    /// the bridge may forward it to a guest or dom0's stack may use it.
     /// </summary>
-    private void DeliverUp(int stageOffset, int length, bool checksumBlank, PacketHash hash)
+    private void DeliverUp(PacketBuffer buffer, bool checksumBlank, PacketHash hash)
     {
-        int done = 0;
-        while (done < length)
-        {
-            int page = (stageOffset + done) / XenPage.Size;
-            int pageOffset = (stageOffset + done) % XenPage.Size;
-            int chunk = Math.Min(length - done, XenPage.Size - pageOffset);
-            _txStagePages[page].Span.Slice(pageOffset, chunk).CopyTo(_txFrame.AsSpan(done));
-            done += chunk;
-        }
-
         if (checksumBlank)
         {
-            ChecksumOffload.Complete(_txFrame.AsSpan(0, length));
+            ChecksumOffload.Complete(buffer);
         }
 
-        Interface.Input(_txFrame.AsSpan(0, length), hash);
+        Interface.Input(buffer, hash);
     }
 
     private Span<byte> TxEntry(RingIndex index) => _txRing!.Page.Span.Slice(_txRing.EntryOffset(index), NetifTxRequest.Size);

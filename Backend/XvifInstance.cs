@@ -46,9 +46,6 @@ public sealed partial class XvifInstance
     /// <summary>Packets one run of the TX handler takes (Linux's NAPI_POLL_WEIGHT, the budget netback's poll gets).</summary>
     public const int TxBudget = 64;
 
-    /// <summary>Dom0 pages a TX batch is copied into (64 KiB: more than the largest packet xvif accepts).</summary>
-    private const int TxStagePageCount = 16;
-
     private readonly GuestKernel _kernel;
     private readonly RxFrameQueue _rxQueue = new(RxQueueLength);
     private readonly GuestTimer _rxWatchdog;
@@ -77,7 +74,7 @@ public sealed partial class XvifInstance
         Name = name;
         FrontendId = frontendId;
         Handle = handle;
-        Interface = new NetworkInterface(name, mac, this);
+        Interface = new NetworkInterface(name, mac, this, kernel.Packets);
         _rxWatchdog = kernel.Timers.Create(RxWatchdog);
         _rxSoftStart = kernel.EstablishSoftInterrupt(RxStart);
         _txPoll = kernel.EstablishSoftInterrupt(OnEvent);
@@ -108,6 +105,9 @@ public sealed partial class XvifInstance
 
     /// <summary>Frames waiting for the guest to post RX buffers.</summary>
     public int RxQueued => _rxQueue.Count;
+
+    /// <summary>TX packets answered DROPPED because dom0's packet pool (or RAM) had no buffer for them (NetBSD's "mbuf alloc failed").</summary>
+    public long TxNoBuffers { get; private set; }
 
     /// <summary>Lines the rate checks held back so far (each one still counted where it happened).</summary>
     public long LogSuppressed => _packetLog.Suppressed + _controlLog.Suppressed;

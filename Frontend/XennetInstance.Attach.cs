@@ -49,7 +49,7 @@ public sealed partial class XennetInstance
             return false;
         }
 
-        var iface = new NetworkInterface(Name, mac, this);
+        var iface = new NetworkInterface(Name, mac, this, _kernel.Packets);
         if (!_kernel.Interfaces.Attach(iface))
         {
             _kernel.Log($"{Name}: an interface of that name is already attached");
@@ -115,40 +115,51 @@ public sealed partial class XennetInstance
     }
 
     /// <summary>
-    /// The two ring pages and one page per TX and RX request id, all kept for
-    /// the interface's life so the ring paths never allocate (NetBSD
-    /// allocates its rings and RX pool at attach the same way). False, with
-    /// nothing kept, when guest RAM runs out.
+    /// The two ring pages, from the page allocator, and one page per RX
+    /// request id, from the domain's packet pool (a received page goes up the
+    /// stack as a packet buffer and a fresh one from the pool replaces it),
+    /// so the ring paths never allocate (NetBSD allocates its rings and RX
+    /// pool at attach the same way). TX requests need no pages of their own:
+    /// they grant the frames' buffers. False, with nothing kept, when guest
+    /// RAM or the pool runs out.
     /// </summary>
     private bool AllocatePages()
     {
-        int needed = 2 + TxSlots + RxSlots;
-        var pages = new Gfn[needed];
-        for (int i = 0; i < needed; i++)
+        if (!_kernel.Pages.TryAllocate(out Gfn txRing))
         {
-            if (!_kernel.Pages.TryAllocate(out pages[i]))
-            {
-                for (int j = 0; j < i; j++)
-                {
-                    _kernel.Pages.Free(pages[j]);
-                }
-
-                return false;
-            }
+            return false;
         }
 
-        _txRingPage = pages[0];
-        _rxRingPage = pages[1];
-        for (int i = 0; i < TxSlots; i++)
+        if (!_kernel.Pages.TryAllocate(out Gfn rxRing))
         {
-            _txSlots[i] = new XennetTxSlot { Page = pages[2 + i] };
+            _kernel.Pages.Free(txRing);
+            return false;
         }
 
         for (int i = 0; i < RxSlots; i++)
         {
-            _rxSlots[i] = new XennetRxSlot { Page = pages[2 + TxSlots + i] };
+            if (!_kernel.Packets.TryAllocatePage(out Gfn page))
+            {
+                for (int j = 0; j < i; j++)
+                {
+                    _kernel.Packets.FreePage(_rxSlots[j].Page);
+                }
+
+                _kernel.Pages.Free(txRing);
+                _kernel.Pages.Free(rxRing);
+                return false;
+            }
+
+            _rxSlots[i] = new XennetRxSlot { Page = page };
         }
 
+        for (int i = 0; i < TxSlots; i++)
+        {
+            _txSlots[i] = default;
+        }
+
+        _txRingPage = txRing;
+        _rxRingPage = rxRing;
         _pagesAllocated = true;
         return true;
     }

@@ -37,15 +37,25 @@ public sealed partial class XennetInstance
             {
                 ref XennetTxSlot slot = ref _txSlots[i];
                 slot.Pending = false;
-                slot.Granted = !Release(slot.Page, slot.Granted, slot.Gref, held);
+                slot.Granted = !EndGrant(slot.Granted, slot.Gref, held);
+                if (!slot.Granted)
+                {
+                    slot.ReleasePacket();
+                }
             }
 
             for (int i = 0; i < _rxSlots.Length; i++)
             {
                 ref XennetRxSlot slot = ref _rxSlots[i];
                 slot.Posted = false;
-                slot.Granted = !Release(slot.Page, slot.Granted, slot.Gref, held);
+                slot.Granted = !EndGrant(slot.Granted, slot.Gref, held);
+                if (!slot.Granted)
+                {
+                    _kernel.Packets.FreePage(slot.Page);
+                }
             }
+
+            ResetChain();
         }
 
         if (Interface is not null)
@@ -55,11 +65,12 @@ public sealed partial class XennetInstance
 
         if (_pagesAllocated)
         {
-            _txRingRef = Release(_txRingPage, _txRingRef is not null, _txRingRef.GetValueOrDefault(), held) ? null : _txRingRef;
-            _rxRingRef = Release(_rxRingPage, _rxRingRef is not null, _rxRingRef.GetValueOrDefault(), held) ? null : _rxRingRef;
+            _txRingRef = ReleaseRing(_txRingPage, _txRingRef, held);
+            _rxRingRef = ReleaseRing(_rxRingPage, _rxRingRef, held);
             _pagesAllocated = false;
         }
 
+        _kernel.Packets.Reclaim();
         _txRing = null;
         _rxRing = null;
         if (_port is { } open)
@@ -76,8 +87,8 @@ public sealed partial class XennetInstance
         }
     }
 
-    /// <summary>Ends the grant (if any) and frees the page; false, keeping both, while the backend still holds the grant.</summary>
-    private bool Release(Gfn page, bool granted, GrantRef gref, List<GrantRef> held)
+    /// <summary>Ends the grant, if any; false (the grant listed in <paramref name="held"/>) while the backend still holds it.</summary>
+    private bool EndGrant(bool granted, GrantRef gref, List<GrantRef> held)
     {
         if (granted && !_kernel.Grants.EndForeignAccess(gref))
         {
@@ -85,7 +96,18 @@ public sealed partial class XennetInstance
             return false;
         }
 
-        _kernel.Pages.Free(page);
         return true;
+    }
+
+    /// <summary>Ends a ring page's grant and frees the page; the grant is kept (returned) while the backend still holds it, and the page with it.</summary>
+    private GrantRef? ReleaseRing(Gfn page, GrantRef? gref, List<GrantRef> held)
+    {
+        if (!EndGrant(gref is not null, gref.GetValueOrDefault(), held))
+        {
+            return gref;
+        }
+
+        _kernel.Pages.Free(page);
+        return null;
     }
 }

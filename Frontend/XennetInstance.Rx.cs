@@ -2,6 +2,7 @@ using XvifSim.Guest.Net;
 using XvifSim.Public;
 using XvifSim.Public.Netif;
 using XvifSim.Public.Rings;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Frontend;
 
@@ -24,12 +25,20 @@ public sealed partial class XennetInstance
     private readonly ushort[] _rxFree;
     private int _rxFreeCount;
 
-    /// <summary>Where a multi-slot frame is reassembled (NetBSD chains mbufs; this copies once).</summary>
-    private readonly byte[] _rxChain;
+    /// <summary>
+    /// The filled pages of the frame being received, each swapped out of its
+    /// slot for a fresh one: at the chain's last slot they become one packet
+    /// buffer, as NetBSD's xennet_handler chains the slots' mbufs.
+    /// </summary>
+    private readonly PacketSegment[] _rxChain = new PacketSegment[RxMaxChainSlots];
     private int _rxChainSlots;
+    private int _rxChainPages;
     private int _rxChainBytes;
     private NetRxFlags _rxChainFlags;
     private bool _rxChainRejected;
+
+    /// <summary>A slot of the chain found no fresh page to swap in: the frame is dropped.</summary>
+    private bool _rxChainNoBuffer;
 
     /// <summary>
     /// xennet_alloc_rx_buffer: post every free id, each its page granted
@@ -87,7 +96,7 @@ public sealed partial class XennetInstance
             while (ring.RspCons != prod)
             {
                 var response = NetifRxResponse.Read(ring.Page.Span.Slice(ring.EntryOffset(ring.RspCons), NetifRxResponse.Size));
-                TraceConsumed(ring, ring.RspCons, in response);
+                ring.Trace?.Consumed(TraceRingAction.ResponseConsumed, ring.RspCons, ring.Size, in response);
                 ring.RspCons += 1;
                 if (!ConsumeRx(response))
                 {
@@ -162,33 +171,58 @@ public sealed partial class XennetInstance
             _rxChainRejected = true;
         }
 
-        if (!_rxChainRejected)
+        if (!_rxChainRejected && !_rxChainNoBuffer && (_rxChainBytes += response.Status) > Netif.EtherMaxLenJumbo)
         {
-            Span<byte> data = _kernel.Hypercalls.Memory.Page(slot.Page).Slice(response.Offset, response.Status);
-            if (first && !more)
+            // Longer than any frame the stack takes (9018 bytes, NetBSD's
+            // jumbo ETHER_MAX_LEN_JUMBO): rejected like a bad slot, so a
+            // backend cannot hand up a 72 KiB chain.
+            if (_backendLog.Allow())
             {
-                // One slot: hand the page's bytes up as they are, before the page is reposted.
-                Deliver(data);
+                _kernel.Log($"{Name}: rx frame longer than {Netif.EtherMaxLenJumbo} bytes");
+            }
+
+            _rxChainRejected = true;
+        }
+
+        if (!_rxChainRejected && !_rxChainNoBuffer)
+        {
+            // The page swap: the filled page joins the frame, a fresh one
+            // from the pool takes its place in the slot. With none to be had
+            // the frame is dropped and the page stays posted.
+            if (_kernel.Packets.TryAllocatePage(out Gfn fresh))
+            {
+                _rxChain[_rxChainPages++] = new PacketSegment(slot.Page, response.Offset, response.Status);
+                slot.Page = fresh;
             }
             else
             {
-                data.CopyTo(_rxChain.AsSpan(_rxChainBytes));
-                _rxChainBytes += data.Length;
-                if (!more)
-                {
-                    Statistics.RxMultiSegment++;
-                    Deliver(_rxChain.AsSpan(0, _rxChainBytes));
-                }
+                _rxChainNoBuffer = true;
             }
-        }
-        else if (!more)
-        {
-            Statistics.RxRejected++;
-            Counters.InErrors++;
         }
 
         if (!more)
         {
+            if (_rxChainRejected)
+            {
+                Statistics.RxRejected++;
+                Counters.InErrors++;
+            }
+            else if (_rxChainNoBuffer)
+            {
+                Statistics.RxNoBuffers++;
+                Counters.InDrops++;
+            }
+            else
+            {
+                if (!first)
+                {
+                    Statistics.RxMultiSegment++;
+                }
+
+                Deliver(_kernel.Packets.FromPages(_rxChain.AsSpan(0, _rxChainPages)));
+                _rxChainPages = 0;
+            }
+
             ResetChain();
         }
 
@@ -197,31 +231,47 @@ public sealed partial class XennetInstance
     }
 
     /// <summary>
-    /// Hands a frame up. A blank checksum is completed first, as NetBSD's
-    /// xennet_checksum_fill does when the stack cannot defer it (this stack
-    /// never can: Input carries no M_CSUM flags); the frame is in a page or
-    /// buffer the backend can no longer reach, so it is changed in place.
+    /// Hands a frame up (with its reference). A blank checksum is completed
+    /// first, as NetBSD's xennet_checksum_fill does when the stack cannot
+    /// defer it (this stack never can: Input carries no M_CSUM flags); the
+    /// frame is in pages the backend can no longer reach, so it is changed
+    /// in place.
     /// </summary>
-    private void Deliver(Span<byte> frame)
+    private void Deliver(PacketBuffer packet)
     {
         if ((_rxChainFlags & NetRxFlags.CsumBlank) != 0)
         {
             Statistics.RxCsumBlank++;
-            if (ChecksumOffload.Complete(frame))
+            if (ChecksumOffload.Complete(packet))
             {
                 Statistics.RxCsumUndeferred++;
             }
         }
 
-        Interface?.Input(frame);
+        if (Interface is { } iface)
+        {
+            iface.Input(packet);
+        }
+        else
+        {
+            packet.Free();
+        }
     }
 
+    /// <summary>Forgets the chain in progress; pages it had taken from their slots (a chain dropped part-way) go back to the pool.</summary>
     private void ResetChain()
     {
-        _rxChainSlots = 0;
+        for (int i = 0; i < _rxChainPages; i++)
+        {
+            _kernel.Packets.FreePage(_rxChain[i].Gfn);
+        }
+
+        _rxChainPages = 0;
         _rxChainBytes = 0;
+        _rxChainSlots = 0;
         _rxChainFlags = NetRxFlags.None;
         _rxChainRejected = false;
+        _rxChainNoBuffer = false;
     }
 
     /// <summary>Refills are paused by <see cref="PauseRxRefill"/>.</summary>

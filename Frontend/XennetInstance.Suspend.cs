@@ -150,6 +150,7 @@ public sealed partial class XennetInstance
 
             slot.Granted = false;
             slot.Pending = false;
+            slot.ReleasePacket();
         }
 
         for (int i = 0; i < _rxSlots.Length; i++)

@@ -1,6 +1,8 @@
+using XvifSim.Guest.Net;
 using XvifSim.Public;
 using XvifSim.Public.Netif;
 using XvifSim.Public.Rings;
+using XvifSim.Public.Trace;
 
 namespace XvifSim.Frontend;
 
@@ -20,41 +22,60 @@ public sealed partial class XennetInstance
     /// <summary>A frame was refused for want of ids or ring slots (NetBSD's IFF_OACTIVE): the next completion restarts the sender.</summary>
     private bool _txStalled;
 
+    /// <summary>The page pieces of the frame being sent (bus_dmamap_load_mbuf's segments).</summary>
+    private readonly PacketSegment[] _txPieces = new PacketSegment[PacketBuffer.MaxSegments];
+
     /// <summary>
-    /// Sends one frame (if_start): collect completions, then copy the frame
-    /// into the pages of free request ids, grant each read-only, and post a
-    /// chain: slot 0 carries the whole frame's size and the checksum flag,
-    /// later slots their own length, more_data on all but the last (netif.h).
-    /// Frames larger than a page need feature-sg; with it, the limit is
-    /// NetBSD's 9018-byte DMA map. A frame that cannot go is dropped and
-    /// counted (OutDrops, "Tx packet dropped"), never queued.
+    /// Sends one frame (if_start, xennet_start), taking the caller's
+    /// reference: collect completions, then grant each page piece of the
+    /// packet buffer read-only where it lies and post one request per piece,
+    /// as NetBSD's xennet_start posts one per DMA segment (segments
+    /// contiguous in one page, two clusters of a page, are one piece, as
+    /// bus_dmamap_load_mbuf merges them): slot 0 carries the whole frame's
+    /// size and the checksum flag, later slots their own length, more_data
+    /// on all but the last (netif.h). Each slot keeps a reference to the
+    /// buffer until its response ends the grant. Frames in more than one
+    /// piece need feature-sg; without it a frame of up to a page is
+    /// m_defrag'ed into one page first. With it, the limit is NetBSD's
+    /// 9018-byte DMA map. A frame that cannot go is dropped and counted
+    /// (OutDrops, "Tx packet dropped"), never queued.
     /// </summary>
-    public bool Output(ReadOnlySpan<byte> frame, bool checksumBlank)
+    public bool Output(PacketBuffer packet, bool checksumBlank)
     {
         if (Status != XennetBackendStatus.Connected || IsBroken)
         {
-            return Drop();
+            return Drop(packet);
         }
 
         CollectTxCompletions();
         if (IsBroken)
         {
-            return Drop();
+            return Drop(packet);
         }
 
-        int limit = (BackendFeatures & XennetFeatures.ScatterGather) != 0 ? Netif.EtherMaxLenJumbo : XenPage.Size;
-        if (frame.IsEmpty || frame.Length > limit)
+        bool scatterGather = (BackendFeatures & XennetFeatures.ScatterGather) != 0;
+        if (packet.Length > (scatterGather ? Netif.EtherMaxLenJumbo : XenPage.Size))
         {
-            return Drop();
+            return Drop(packet);
+        }
+
+        int slots = Pieces(packet);
+        if (slots > 1 && !scatterGather)
+        {
+            if (!Defrag(ref packet))
+            {
+                return Drop(packet);
+            }
+
+            slots = Pieces(packet);
         }
 
         FrontRing ring = TxRing;
-        int slots = (frame.Length + XenPage.Size - 1) / XenPage.Size;
         if (slots > _txFreeCount || slots > ring.FreeRequests)
         {
             Statistics.TxQueueFull++;
             _txStalled = true;
-            return Drop();
+            return Drop(packet);
         }
 
         // Requests are written past req_prod_pvt and published only once the
@@ -63,19 +84,19 @@ public sealed partial class XennetInstance
         NetTxFlags checksum = checksumBlank ? NetTxFlags.CsumBlank : NetTxFlags.DataValidated;
         for (int segment = 0; segment < slots; segment++)
         {
+            PacketSegment piece = _txPieces[segment];
             ushort id = _txFree[_txFreeCount - 1];
             ref XennetTxSlot slot = ref _txSlots[id];
-            int offset = segment * XenPage.Size;
-            int length = Math.Min(XenPage.Size, frame.Length - offset);
-            frame.Slice(offset, length).CopyTo(_kernel.Hypercalls.Memory.Page(slot.Page));
-            if (!_kernel.Grants.TryGrantForeignAccess(_device.OtherEndId, slot.Page, readOnly: true, out GrantRef gref))
+            if (!_kernel.Grants.TryGrantForeignAccess(_device.OtherEndId, piece.Gfn, readOnly: true, out GrantRef gref))
             {
                 _kernel.Log($"{Name}: grant_access failed");
                 RollBackChain(segment);
-                return Drop();
+                return Drop(packet);
             }
 
             _txFreeCount--;
+            packet.Hold();
+            slot.Packet = packet;
             slot.Gref = gref;
             slot.Granted = true;
             slot.Pending = true;
@@ -85,13 +106,15 @@ public sealed partial class XennetInstance
             new NetifTxRequest
             {
                 Gref = gref,
-                Offset = 0,
+                Offset = (ushort)piece.Offset,
                 Flags = flags,
                 Id = id,
-                PacketSize = (ushort)(segment == 0 ? frame.Length : length),
+                PacketSize = (ushort)(segment == 0 ? packet.Length : piece.Length),
             }.Write(ring.Page.Span.Slice(ring.EntryOffset(first + (uint)segment), NetifTxRequest.Size));
         }
 
+        // The slots hold the buffer now; the caller's reference ends here.
+        packet.Free();
         if (slots > 1)
         {
             Statistics.TxMultiSegment++;
@@ -103,6 +126,57 @@ public sealed partial class XennetInstance
             NotifyBackend();
         }
 
+        return true;
+    }
+
+    /// <summary>
+    /// Splits <paramref name="packet"/> into page pieces in <see cref="_txPieces"/>,
+    /// merging a segment into the one before when it continues it in the
+    /// same page; returns how many.
+    /// </summary>
+    private int Pieces(PacketBuffer packet)
+    {
+        int count = 0;
+        for (int i = 0; i < packet.SegmentCount; i++)
+        {
+            PacketSegment segment = packet.Segment(i);
+            ref PacketSegment last = ref _txPieces[Math.Max(count - 1, 0)];
+            if (count > 0 && last.Gfn == segment.Gfn && last.Offset + last.Length == segment.Offset)
+            {
+                last = last with { Length = last.Length + segment.Length };
+            }
+            else
+            {
+                _txPieces[count++] = segment;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// m_defrag: a frame in several pieces for a backend without feature-sg
+    /// is copied into one page of the pool (NetBSD's xennet_start does the
+    /// same when a chain needs more segments than the backend takes). False,
+    /// the original kept, when the pool has no page.
+    /// </summary>
+    private bool Defrag(ref PacketBuffer packet)
+    {
+        if (!_kernel.Packets.TryAllocatePage(out Gfn page))
+        {
+            return false;
+        }
+
+        PacketBuffer whole = _kernel.Packets.FromPages([new PacketSegment(page, 0, packet.Length)]);
+        for (int i = 0, at = 0; i < packet.SegmentCount; i++)
+        {
+            whole.CopyFrom(at, packet.Data(i));
+            at += packet.Segment(i).Length;
+        }
+
+        packet.Free();
+        packet = whole;
+        Statistics.TxDefragmented++;
         return true;
     }
 
@@ -132,7 +206,7 @@ public sealed partial class XennetInstance
             while (ring.RspCons != prod)
             {
                 var response = NetifTxResponse.Read(ring.Page.Span.Slice(ring.EntryOffset(ring.RspCons), NetifTxResponse.Size));
-                TraceConsumed(ring, ring.RspCons, in response);
+                ring.Trace?.Consumed(TraceRingAction.ResponseConsumed, ring.RspCons, ring.Size, in response);
                 ring.RspCons += 1;
                 if (!CompleteTx(response))
                 {
@@ -184,6 +258,7 @@ public sealed partial class XennetInstance
         }
 
         slot.Granted = false;
+        slot.ReleasePacket();
         if (slot.IsHead && response.Status != NetifRsp.Okay)
         {
             Counters.OutErrors++;
@@ -207,14 +282,16 @@ public sealed partial class XennetInstance
             slot.Pending = false;
             // Never published, so the backend cannot hold it: the end succeeds.
             slot.Granted = !_kernel.Grants.EndForeignAccess(slot.Gref);
+            slot.ReleasePacket();
         }
 
         _txFreeCount += granted;
     }
 
-    /// <summary>"Tx packet dropped": the interface counts the drop (it only counts sends the driver took).</summary>
-    private bool Drop()
+    /// <summary>"Tx packet dropped": the frame is freed and the drop counted (the interface counts only sends the driver took).</summary>
+    private bool Drop(PacketBuffer packet)
     {
+        packet.Free();
         Statistics.TxDropped++;
         Counters.OutDrops++;
         return false;

@@ -17,7 +17,10 @@ namespace XvifSim.Frontend;
 /// one transaction; the backend's features read again at every connect, as
 /// Linux's netfront does, where NetBSD reads them only at attach and resume), 256 RX buffers with refill at 204 free, TX with
 /// read-only grants and multi-slot chains when the backend offers
-/// feature-sg, csum_blank / data_validated flags, RX chains reassembled,
+/// feature-sg, csum_blank / data_validated flags, TX from the packet
+/// buffer's own pages at their real offsets (one request per page piece,
+/// as xennet_start does), RX pages swapped out of the ring and handed up as
+/// the packet buffer (a chain for a multi-slot frame, nothing copied),
 /// NetBSD's TX event threshold and RX final check, backend Closing → Closed,
 /// forced detach, suspend and resume (the toolstack replaces the backend
 /// meanwhile; see XennetInstance.Suspend.cs), and a fault-injection hook that
@@ -36,8 +39,7 @@ namespace XvifSim.Frontend;
 /// Does not support: GSO, extra-info segments, multi-queue, split event
 /// channels, the control ring, multicast control; filling a blank RX
 /// checksum (NetworkInterface.Input carries no M_CSUM flags, so frames are
-/// delivered as received and only counted); NetBSD's defragmentation (frames
-/// are copied into the slot pages, so there are no mbuf chains to defrag).
+/// delivered as received and only counted).
 /// </para>
 /// </summary>
 public sealed partial class XennetInstance : INetDriver
@@ -64,7 +66,6 @@ public sealed partial class XennetInstance : INetDriver
         _txFree = new ushort[TxSlots];
         _rxSlots = new XennetRxSlot[RxSlots];
         _rxFree = new ushort[RxSlots];
-        _rxChain = new byte[RxMaxChainSlots * XenPage.Size];
         _backendLog = new LogRateLimit(_kernel, Name);
     }
 

@@ -16,7 +16,10 @@ public sealed class XennetStatistics
     /// <summary>"Tx queue full": frames dropped because the ring had fewer free slots than the frame needs.</summary>
     public long TxQueueFull;
 
-    /// <summary>"Rx multi-segment packet": frames reassembled from a chain.</summary>
+    /// <summary>Frames in more than one page piece copied into one page for a backend without feature-sg (m_defrag).</summary>
+    public long TxDefragmented;
+
+    /// <summary>"Rx multi-segment packet": frames received as a chain of pages.</summary>
     public long RxMultiSegment;
 
     /// <summary>"Rx csum blank": frames that arrived with NETRXF_csum_blank.</summary>
@@ -28,8 +31,12 @@ public sealed class XennetStatistics
     /// <summary>RX responses rejected by Linux netfront's status/offset check (the frame is dropped).</summary>
     public long RxRejected;
 
+    /// <summary>Frames dropped because no fresh page could replace the filled one in its RX slot (the pool or RAM was exhausted).</summary>
+    public long RxNoBuffers;
+
     /// <summary>Every statistic, one phrase each, for logs.</summary>
     public override string ToString() =>
         $"tx multi-segment {TxMultiSegment}, tx dropped {TxDropped}, tx queue full {TxQueueFull}, " +
-        $"rx multi-segment {RxMultiSegment}, rx csum blank {RxCsumBlank}, rx csum undeferred {RxCsumUndeferred}, rx rejected {RxRejected}";
+        $"rx multi-segment {RxMultiSegment}, rx csum blank {RxCsumBlank}, rx csum undeferred {RxCsumUndeferred}, rx rejected {RxRejected}, " +
+        $"tx defragmented {TxDefragmented}, rx no buffers {RxNoBuffers}";
 }

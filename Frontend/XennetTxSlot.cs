@@ -1,18 +1,19 @@
+using XvifSim.Guest.Net;
 using XvifSim.Public;
 
 namespace XvifSim.Frontend;
 
 /// <summary>
-/// One TX request id (NetBSD's struct xennet_txreq): the page the frame's
-/// bytes are copied into, and the grant the backend reads it through while
-/// the request is outstanding.
+/// One TX request id (NetBSD's struct xennet_txreq): the packet buffer whose
+/// page piece the request grants, and the grant the backend reads it through
+/// while the request is outstanding.
 /// </summary>
 internal struct XennetTxSlot
 {
-    /// <summary>The guest page that carries this slot's part of a frame.</summary>
-    public Gfn Page;
+    /// <summary>The frame this slot carries a piece of; the slot holds a reference until its grant has ended.</summary>
+    public PacketBuffer? Packet;
 
-    /// <summary>The read-only grant of <see cref="Page"/>, valid while <see cref="Granted"/>.</summary>
+    /// <summary>The read-only grant of the piece's page, valid while <see cref="Granted"/>.</summary>
     public GrantRef Gref;
 
     /// <summary>The grant exists (it could not be ended yet, or the request is outstanding).</summary>
@@ -23,4 +24,11 @@ internal struct XennetTxSlot
 
     /// <summary>The first slot of its frame: its response's status decides OutErrors (NetBSD's txreq_m != NULL).</summary>
     public bool IsHead;
+
+    /// <summary>Drops the slot's reference to its frame, once the backend can no longer read it.</summary>
+    public void ReleasePacket()
+    {
+        Packet?.Free();
+        Packet = null;
+    }
 }

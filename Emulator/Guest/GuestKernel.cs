@@ -25,6 +25,7 @@ public sealed class GuestKernel
         Hypercalls = hypercalls;
         Name = name;
         Pages = new PageAllocator(hypercalls.Memory);
+        Packets = new Net.PacketPool(hypercalls.Memory, Pages, PacketPoolPages(hypercalls.Memory.Layout.RamPages));
         MapSpace = new MapSpaceAllocator(hypercalls.Memory.Layout);
         Grants = new GrantTableClient(hypercalls);
         _context = new VcpuSynchronizationContext(hypercalls.Vcpu);
@@ -42,6 +43,9 @@ public sealed class GuestKernel
 
     /// <summary>The domain's own RAM pages, handed out one at a time.</summary>
     public PageAllocator Pages { get; }
+
+    /// <summary>The domain's packet buffers (its mbuf pools), whose pages come from <see cref="Pages"/>.</summary>
+    public Net.PacketPool Packets { get; }
 
     /// <summary>Gfns where foreign grants can be mapped (a backend's ring mappings).</summary>
     public MapSpaceAllocator MapSpace { get; }
@@ -99,6 +103,12 @@ public sealed class GuestKernel
             : (Exception?)failed.Exception ?? new TaskCanceledException(failed);
         Hypercalls.Vcpu.Schedule(() => System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause));
     }
+
+    /// <summary>
+    /// A quarter of the domain's RAM at most goes to packet buffers (NetBSD
+    /// caps its mbuf clusters, nmbclusters, at a share of physical memory too).
+    /// </summary>
+    private static int PacketPoolPages(ulong ramPages) => (int)Math.Clamp(ramPages / 4, 1, int.MaxValue);
 
     /// <summary>softint_establish: a handler the data path can schedule to run later on this vCPU.</summary>
     public SoftInterrupt EstablishSoftInterrupt(Action handler) => new(this, handler, _context.RunInside);

@@ -54,7 +54,7 @@ public sealed class MiniNetfront(GuestKernel kernel) : IXenbusDriver, INetDriver
         kernel.Events.Bind(_port, _ => OnEvent());
         XsResult<string> mac = await device.Store.ReadAsync($"{device.NodeName}/mac");
         MacAddress.TryParse(mac.Value ?? "", out MacAddress address);
-        _iface = new NetworkInterface("mnf0", address, this) { IsUp = true };
+        _iface = new NetworkInterface("mnf0", address, this, kernel.Packets) { IsUp = true };
         kernel.Interfaces.Attach(_iface);
         return true;
     }
@@ -82,16 +82,19 @@ public sealed class MiniNetfront(GuestKernel kernel) : IXenbusDriver, INetDriver
         return Task.CompletedTask;
     }
 
-    /// <summary>The stack sends a frame: copy it into a free TX page and post one request.</summary>
-    public bool Output(ReadOnlySpan<byte> frame, bool checksumBlank)
+    /// <summary>The stack sends a frame (and its buffer's reference): copy it into a free TX page, free the buffer and post one request.</summary>
+    public bool Output(PacketBuffer packet, bool checksumBlank)
     {
-        if (frame.Length > XenPage.Size || !_freeTx.TryPop(out ushort id))
+        int length = packet.Length;
+        if (length > XenPage.Size || !_freeTx.TryPop(out ushort id))
         {
+            packet.Free();
             return false;
         }
 
-        frame.CopyTo(kernel.Hypercalls.Memory.Page(_txPages[id]));
-        var request = new NetifTxRequest { Gref = _txRefs[id], Id = id, PacketSize = (ushort)frame.Length };
+        packet.CopyTo(0, kernel.Hypercalls.Memory.Page(_txPages[id])[..length]);
+        packet.Free();
+        var request = new NetifTxRequest { Gref = _txRefs[id], Id = id, PacketSize = (ushort)length };
         request.Flags = checksumBlank ? NetTxFlags.CsumBlank | NetTxFlags.DataValidated : NetTxFlags.None;
         request.Write(_tx.NextRequest());
         _tx.ReqProdPvt += 1;

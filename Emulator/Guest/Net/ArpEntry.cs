@@ -3,9 +3,8 @@ namespace XvifSim.Guest.Net;
 /// <summary>
 /// One slot of an <see cref="IpStack"/>'s ARP cache (NetBSD's llentry): the
 /// address pair once resolved, or the request state and the one held frame
-/// (la_hold) while incomplete. Slots are preallocated and reused so the cache
-/// never allocates on the data path; the hold buffer is allocated the first
-/// time a slot holds something and kept.
+/// (la_hold) while incomplete, a reference to its packet buffer. Slots are
+/// preallocated and reused so the cache never allocates on the data path.
 /// </summary>
 internal sealed class ArpEntry
 {
@@ -23,8 +22,8 @@ internal sealed class ArpEntry
     /// <summary>Requests sent for this resolution (la_asked).</summary>
     public int Asked;
 
-    public byte[]? Hold;
-    public int HoldLength;
+    /// <summary>The datagram waiting for the resolution (la_hold), whose reference the entry holds.</summary>
+    public PacketBuffer? Hold;
     public bool HoldChecksumBlank;
 
     public void Free()
@@ -32,6 +31,7 @@ internal sealed class ArpEntry
         InUse = false;
         Resolved = false;
         Asked = 0;
-        HoldLength = 0;
+        Hold?.Free();
+        Hold = null;
     }
 }

@@ -21,7 +21,9 @@ namespace XvifSim.Guest.Net;
 /// <see cref="MaxAddresses"/> (NetBSD's brt_max, 100) and stops learning when
 /// full of live entries. Not supported: STP, filtering, span ports, static
 /// addresses, per-port learning flags. Runs on dom0's vCPU; does not allocate
-/// per frame.
+/// per frame. A frame is forwarded as the same <see cref="PacketBuffer"/>,
+/// with a reference for each port it goes to (NetBSD's bridge_broadcast
+/// m_copym's the mbuf per member and shares its clusters): nothing is copied.
 /// </summary>
 public sealed class Bridge : INetDriver
 {
@@ -33,8 +35,9 @@ public sealed class Bridge : INetDriver
     /// <param name="name">The bridge's interface name (bridge0).</param>
     /// <param name="mac">The bridge interface's MAC.</param>
     /// <param name="clockNs">dom0's vCPU system time in nanoseconds.</param>
+    /// <param name="pool">dom0's packet buffers, for bridge0's stack.</param>
     /// <param name="maxAddresses">The address table's size, preallocated.</param>
-    public Bridge(string name, MacAddress mac, Func<ulong> clockNs, int maxAddresses = 100)
+    public Bridge(string name, MacAddress mac, Func<ulong> clockNs, PacketPool pool, int maxAddresses = 100)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAddresses, 1);
         _clockNs = clockNs;
@@ -43,7 +46,7 @@ public sealed class Bridge : INetDriver
         _input = Input;
         // A bridge has no link of its own to wait for: it is RUNNING from
         // creation and forwards once the administrator sets it UP.
-        Local = new NetworkInterface(name, mac, this) { IsRunning = true };
+        Local = new NetworkInterface(name, mac, this, pool) { IsRunning = true };
     }
 
     /// <summary>bridge0: the bridge's own interface, for dom0's IP stack and its taps.</summary>
@@ -149,21 +152,24 @@ public sealed class Bridge : INetDriver
     }
 
     /// <summary>dom0's stack sent a frame on bridge0 (taps and counters already saw it): forward it to the members.</summary>
-    bool INetDriver.Output(ReadOnlySpan<byte> frame, bool checksumBlank)
+    bool INetDriver.Output(PacketBuffer packet, bool checksumBlank)
     {
-        if (frame.Length < EthernetFrame.HeaderLength)
+        if (!packet.TryHead(EthernetFrame.HeaderLength, out Span<byte> header))
         {
             Local.Counters.OutErrors++;
+            packet.Free();
             return false;
         }
 
-        Forward(null, frame, checksumBlank);
+        Forward(null, packet, header, checksumBlank);
+        packet.Free();
         return true;
     }
 
-    private void Input(NetworkInterface port, ReadOnlySpan<byte> frame)
+    /// <summary>A member received <paramref name="packet"/> (borrowed): learn, then forward and/or deliver up, a reference each.</summary>
+    private void Input(NetworkInterface port, PacketBuffer packet)
     {
-        if (!Local.IsUp || frame.Length < EthernetFrame.HeaderLength)
+        if (!Local.IsUp || !packet.TryHead(EthernetFrame.HeaderLength, out Span<byte> frame))
         {
             Dropped++;
             return;
@@ -180,21 +186,26 @@ public sealed class Bridge : INetDriver
         MacAddress destination = EthernetFrame.Destination(frame);
         if (destination == Local.Mac)
         {
-            Local.Input(frame);
+            packet.Hold();
+            Local.Input(packet);
             return;
         }
 
-        // Flood first, then deliver up: the frame is only borrowed, and
-        // dom0's stack may answer (reusing buffers) while it handles it.
-        Forward(port, frame, checksumBlank: false);
+        // Flood first, then deliver up, as bridge_input does.
+        Forward(port, packet, frame, checksumBlank: false);
         if (destination.IsMulticast)
         {
-            Local.Input(frame);
+            packet.Hold();
+            Local.Input(packet);
         }
     }
 
-    /// <summary>Sends <paramref name="frame"/> toward its destination; <paramref name="inPort"/> is null for frames from bridge0.</summary>
-    private void Forward(NetworkInterface? inPort, ReadOnlySpan<byte> frame, bool checksumBlank)
+    /// <summary>
+    /// Sends <paramref name="packet"/> (whose Ethernet header is <paramref name="frame"/>)
+    /// toward its destination, a reference per port; the caller keeps its
+    /// own. <paramref name="inPort"/> is null for frames from bridge0.
+    /// </summary>
+    private void Forward(NetworkInterface? inPort, PacketBuffer packet, ReadOnlySpan<byte> frame, bool checksumBlank)
     {
         MacAddress destination = EthernetFrame.Destination(frame);
         if (!destination.IsMulticast && TryLookup(destination, out NetworkInterface? outPort))
@@ -206,7 +217,8 @@ public sealed class Bridge : INetDriver
             }
 
             Forwarded++;
-            outPort.Send(frame, checksumBlank);
+            packet.Hold();
+            outPort.Send(packet, checksumBlank);
             return;
         }
 
@@ -216,7 +228,8 @@ public sealed class Bridge : INetDriver
         {
             if (member != inPort)
             {
-                if (!member.Send(frame, checksumBlank))
+                packet.Hold();
+                if (!member.Send(packet, checksumBlank))
                 {
                     if (destination.IsMulticast)
                     {

@@ -8,10 +8,12 @@ namespace XvifSim.Guest.Net;
 public interface INetDriver
 {
     /// <summary>
-    /// Queues <paramref name="frame"/> for transmission; the driver copies what
-    /// it needs before returning. False if it was dropped (the driver counts
-    /// it). <paramref name="checksumBlank"/> asks the driver to offload the L4
-    /// checksum (the field is blank), as NetBSD's M_CSUM_* flags do.
+    /// Queues <paramref name="packet"/> for transmission and takes the
+    /// caller's reference to it, as if_transmit takes the mbuf: the driver
+    /// frees it once done with its pages, or at once if it drops it. False
+    /// if it was dropped (the driver counts it). <paramref name="checksumBlank"/>
+    /// asks the driver to offload the L4 checksum (the field is blank), as
+    /// NetBSD's M_CSUM_* flags do.
     /// </summary>
-    bool Output(ReadOnlySpan<byte> frame, bool checksumBlank);
+    bool Output(PacketBuffer packet, bool checksumBlank);
 }

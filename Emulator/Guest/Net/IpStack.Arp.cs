@@ -114,11 +114,11 @@ public sealed partial class IpStack
             Resolve(entry, senderMac, now);
         }
 
-        if (operation == ArpPacket.OperationRequest)
+        if (operation == ArpPacket.OperationRequest && TryBuildArp(out PacketBuffer reply, out Span<byte> arpOut))
         {
-            ArpPacket.Write(_tx.AsSpan(EthernetFrame.HeaderLength), ArpPacket.OperationReply, Interface.Mac, Address, senderMac, senderIp);
+            ArpPacket.Write(arpOut, ArpPacket.OperationReply, Interface.Mac, Address, senderMac, senderIp);
             Counters.ArpRepliesSent++;
-            Transmit(senderMac, EthernetFrame.TypeArp, EthernetFrame.HeaderLength + ArpPacket.Length, checksumBlank: false);
+            Transmit(reply, senderMac, EthernetFrame.TypeArp, checksumBlank: false);
         }
     }
 
@@ -129,29 +129,27 @@ public sealed partial class IpStack
         entry.Mac = mac;
         entry.ExpiresNs = now + ArpLifetimeNs;
         entry.Asked = 0;
-        if (entry.HoldLength == 0)
+        if (entry.Hold is not { } held)
         {
             return;
         }
 
-        int length = entry.HoldLength;
-        entry.HoldLength = 0;
-        entry.Hold.AsSpan(0, length).CopyTo(_tx);
-        Transmit(mac, EthernetFrame.TypeIPv4, length, entry.HoldChecksumBlank);
+        entry.Hold = null;
+        Transmit(held, mac, EthernetFrame.TypeIPv4, entry.HoldChecksumBlank);
     }
 
     /// <summary>
-    /// Sends the IPv4 frame in the transmit buffer to <paramref name="destination"/>
-    /// if its MAC is known; otherwise holds it (replacing any frame held
-    /// before, like NetBSD's la_hold) and asks.
+    /// Sends the IPv4 frame in <paramref name="packet"/> to <paramref name="destination"/>
+    /// if its MAC is known; otherwise holds the buffer (replacing any frame
+    /// held before, like NetBSD's la_hold) and asks.
     /// </summary>
-    private IpOutputStatus ArpResolveAndSend(IPv4Address destination, int frameLength, bool checksumBlank)
+    private IpOutputStatus ArpResolveAndSend(PacketBuffer packet, IPv4Address destination, bool checksumBlank)
     {
         ulong now = _clockNs();
         ArpEntry? entry = Find(destination);
         if (entry is { Resolved: true } && now < entry.ExpiresNs)
         {
-            return Transmit(entry.Mac, EthernetFrame.TypeIPv4, frameLength, checksumBlank);
+            return Transmit(packet, entry.Mac, EthernetFrame.TypeIPv4, checksumBlank);
         }
 
         if (entry is null)
@@ -165,14 +163,13 @@ public sealed partial class IpStack
             entry.Asked = 0;
         }
 
-        if (entry.HoldLength > 0)
+        if (entry.Hold is { } replaced)
         {
             Counters.ArpHoldReplaced++;
+            replaced.Free();
         }
 
-        entry.Hold ??= new byte[EthernetFrame.MaxFrameLength];
-        _tx.AsSpan(0, frameLength).CopyTo(entry.Hold);
-        entry.HoldLength = frameLength;
+        entry.Hold = packet;
         entry.HoldChecksumBlank = checksumBlank;
         if (entry.Asked == 0 || (now - entry.LastRequestNs >= ArpRetryIntervalNs && entry.Asked < ArpMaxTries))
         {
@@ -186,10 +183,32 @@ public sealed partial class IpStack
     {
         entry.Asked++;
         entry.LastRequestNs = now;
+        if (!TryBuildArp(out PacketBuffer request, out Span<byte> arp))
+        {
+            return;
+        }
+
         // RFC 826: the target hardware address is unknown; NetBSD sends zeros.
-        ArpPacket.Write(_tx.AsSpan(EthernetFrame.HeaderLength), ArpPacket.OperationRequest, Interface.Mac, Address, default, entry.Ip);
+        ArpPacket.Write(arp, ArpPacket.OperationRequest, Interface.Mac, Address, default, entry.Ip);
         Counters.ArpRequestsSent++;
-        Transmit(MacAddress.Broadcast, EthernetFrame.TypeArp, EthernetFrame.HeaderLength + ArpPacket.Length, checksumBlank: false);
+        Transmit(request, MacAddress.Broadcast, EthernetFrame.TypeArp, checksumBlank: false);
+    }
+
+    /// <summary>A buffer for an ARP frame, and where its ARP packet goes; false (counted) when the pool is exhausted.</summary>
+    private bool TryBuildArp(out PacketBuffer packet, out Span<byte> arp)
+    {
+        const int length = EthernetFrame.HeaderLength + ArpPacket.Length;
+        if (!Interface.Pool.TryAllocate(length, out packet))
+        {
+            Counters.NoBuffers++;
+            Interface.Counters.OutDrops++;
+            arp = default;
+            return false;
+        }
+
+        packet.TryHead(length, out Span<byte> frame);
+        arp = frame[EthernetFrame.HeaderLength..];
+        return true;
     }
 
     /// <summary>

@@ -33,34 +33,41 @@ public sealed partial class IpStack
             return IpOutputStatus.TooLarge;
         }
 
-        Span<byte> icmp = TxData(length);
-        Span<byte> data = icmp[IcmpHeader.Length..];
+        if (!TryBuild(length, out PacketBuffer packet))
+        {
+            return IpOutputStatus.Dropped;
+        }
+
+        // ping(8)'s data: its send time, then each byte its offset; written
+        // once (the application's bytes entering the buffer).
+        Span<byte> data = _gather.AsSpan(0, payloadLength);
         BinaryPrimitives.WriteUInt64BigEndian(data, _clockNs());
         for (int i = PingTimestampLength; i < data.Length; i++)
         {
             data[i] = (byte)i;
         }
 
-        WriteEchoHeader(icmp, IcmpHeader.TypeEchoRequest, identifier, sequence);
+        packet.CopyFrom(DataOffset + IcmpHeader.Length, data);
+        WriteEchoHeader(packet, IcmpHeader.TypeEchoRequest, identifier, sequence, length);
         Counters.IcmpEchoRequestsSent++;
-        return IpOutput(target, IPv4Header.ProtocolIcmp, length, checksumBlank: false);
+        return IpOutput(packet, target, IPv4Header.ProtocolIcmp, length, checksumBlank: false);
     }
 
-    private void IcmpInput(IPv4Address source, bool broadcast, ReadOnlySpan<byte> icmp)
+    private void IcmpInput(IPv4Address source, bool broadcast, Datagram icmp)
     {
-        if (icmp.Length < IcmpHeader.Length)
+        if (!icmp.TryHead(IcmpHeader.Length, out Span<byte> header))
         {
             Counters.IcmpBadLength++;
             return;
         }
 
-        if (!InternetChecksum.Verifies(InternetChecksum.Add(0, icmp)))
+        if (!InternetChecksum.Verifies(icmp.Checksum(0)))
         {
             Counters.IcmpBadChecksum++;
             return;
         }
 
-        byte type = icmp[IcmpHeader.TypeOffset];
+        byte type = header[IcmpHeader.TypeOffset];
         if (type == IcmpHeader.TypeEchoRequest && !broadcast)
         {
             Counters.IcmpEchoRequestsReceived++;
@@ -69,10 +76,11 @@ public sealed partial class IpStack
         else if (type == IcmpHeader.TypeEchoReply)
         {
             Counters.IcmpEchoRepliesReceived++;
-            ReadOnlySpan<byte> data = icmp[IcmpHeader.Length..];
-            ulong roundTrip = data.Length >= PingTimestampLength ? _clockNs() - BinaryPrimitives.ReadUInt64BigEndian(data) : 0;
+            ulong roundTrip = icmp.TryHead(IcmpHeader.Length + PingTimestampLength, out Span<byte> stamped)
+                ? _clockNs() - BinaryPrimitives.ReadUInt64BigEndian(stamped[IcmpHeader.Length..])
+                : 0;
             LastRoundTripNs = roundTrip;
-            PingReply?.Invoke(source, ReadU16(icmp, IcmpHeader.IdentifierOffset), ReadU16(icmp, IcmpHeader.SequenceOffset), roundTrip);
+            PingReply?.Invoke(source, ReadU16(header, IcmpHeader.IdentifierOffset), ReadU16(header, IcmpHeader.SequenceOffset), roundTrip);
         }
         else
         {
@@ -80,29 +88,49 @@ public sealed partial class IpStack
         }
     }
 
-    /// <summary>RFC 792: the reply carries the request's identifier, sequence number and data unchanged.</summary>
-    private void EchoReply(IPv4Address source, ReadOnlySpan<byte> request)
+    /// <summary>
+    /// RFC 792: the reply carries the request's identifier, sequence number
+    /// and data unchanged. Built in a buffer of its own, the request's
+    /// message copied in (NetBSD's icmp_reflect turns the request's own mbuf
+    /// around instead; the request here may be shared with a bridge's other ports).
+    /// </summary>
+    private void EchoReply(IPv4Address source, Datagram request)
     {
-        if (!Routable(source) || !Fits(request.Length))
+        if (!Routable(source) || !Fits(request.Length) || !TryBuild(request.Length, out PacketBuffer reply))
         {
             return;
         }
 
-        Span<byte> icmp = TxData(request.Length);
-        request.CopyTo(icmp);
-        WriteEchoHeader(icmp, IcmpHeader.TypeEchoReply, ReadU16(request, IcmpHeader.IdentifierOffset), ReadU16(request, IcmpHeader.SequenceOffset));
+        for (int i = 0, at = 0; at < request.Length + request.Offset && i < request.Packet.SegmentCount; i++)
+        {
+            // Each piece of the request's message, segment by segment.
+            Span<byte> piece = request.Packet.Data(i);
+            int start = Math.Max(request.Offset - at, 0);
+            int end = Math.Min(piece.Length, request.Offset + request.Length - at);
+            if (start < end)
+            {
+                reply.CopyFrom(DataOffset + at + start - request.Offset, piece[start..end]);
+            }
+
+            at += piece.Length;
+        }
+
+        request.TryHead(IcmpHeader.Length, out Span<byte> header);
+        WriteEchoHeader(reply, IcmpHeader.TypeEchoReply, ReadU16(header, IcmpHeader.IdentifierOffset), ReadU16(header, IcmpHeader.SequenceOffset), request.Length);
         Counters.IcmpEchoRepliesSent++;
-        IpOutput(source, IPv4Header.ProtocolIcmp, icmp.Length, checksumBlank: false);
+        IpOutput(reply, source, IPv4Header.ProtocolIcmp, request.Length, checksumBlank: false);
     }
 
-    /// <summary>Writes the echo header over data already in place and the checksum over the whole message.</summary>
-    private static void WriteEchoHeader(Span<byte> icmp, byte type, ushort identifier, ushort sequence)
+    /// <summary>Writes the echo header over data already in place and the checksum over the whole message of <paramref name="length"/> bytes.</summary>
+    private static void WriteEchoHeader(PacketBuffer packet, byte type, ushort identifier, ushort sequence, int length)
     {
+        packet.TryHead(DataOffset + IcmpHeader.Length, out Span<byte> head);
+        Span<byte> icmp = head[DataOffset..];
         icmp[IcmpHeader.TypeOffset] = type;
         icmp[IcmpHeader.CodeOffset] = 0;
         BinaryPrimitives.WriteUInt16BigEndian(icmp[IcmpHeader.ChecksumOffset..], 0);
         BinaryPrimitives.WriteUInt16BigEndian(icmp[IcmpHeader.IdentifierOffset..], identifier);
         BinaryPrimitives.WriteUInt16BigEndian(icmp[IcmpHeader.SequenceOffset..], sequence);
-        BinaryPrimitives.WriteUInt16BigEndian(icmp[IcmpHeader.ChecksumOffset..], InternetChecksum.Complement(InternetChecksum.Add(0, icmp)));
+        BinaryPrimitives.WriteUInt16BigEndian(icmp[IcmpHeader.ChecksumOffset..], InternetChecksum.Complement(packet.Checksum(0, DataOffset, length)));
     }
 }

@@ -51,11 +51,22 @@ public sealed partial class IpStack
             return IpOutputStatus.TooLarge;
         }
 
-        Span<byte> udp = TxData(length);
+        if (!TryBuild(length, out PacketBuffer packet))
+        {
+            return IpOutputStatus.Dropped;
+        }
+
+        packet.TryHead(DataOffset + UdpHeader.Length, out Span<byte> head);
+        Span<byte> udp = head[DataOffset..];
         BinaryPrimitives.WriteUInt16BigEndian(udp[UdpHeader.SourcePortOffset..], sourcePort);
         BinaryPrimitives.WriteUInt16BigEndian(udp[UdpHeader.DestinationPortOffset..], destinationPort);
         BinaryPrimitives.WriteUInt16BigEndian(udp[UdpHeader.LengthOffset..], (ushort)length);
-        payload.CopyTo(udp[UdpHeader.Length..]);
+        BinaryPrimitives.WriteUInt16BigEndian(udp[UdpHeader.ChecksumOffset..], 0);
+        if (!payload.IsEmpty)
+        {
+            packet.CopyFrom(DataOffset + UdpHeader.Length, payload);
+        }
+
         uint pseudo = InternetChecksum.PseudoHeader(Address, destination, IPv4Header.ProtocolUdp, length);
         ushort checksum;
         if (checksumOffload)
@@ -64,33 +75,44 @@ public sealed partial class IpStack
         }
         else
         {
-            BinaryPrimitives.WriteUInt16BigEndian(udp[UdpHeader.ChecksumOffset..], 0);
-            checksum = InternetChecksum.Complement(InternetChecksum.Add(pseudo, udp));
+            checksum = InternetChecksum.Complement(packet.Checksum(pseudo, DataOffset, length));
             // RFC 768: a computed zero is sent as all ones, zero means "none".
             checksum = checksum == 0 ? (ushort)0xFFFF : checksum;
         }
 
         BinaryPrimitives.WriteUInt16BigEndian(udp[UdpHeader.ChecksumOffset..], checksum);
         Counters.UdpSent++;
-        return IpOutput(destination, IPv4Header.ProtocolUdp, length, checksumOffload);
+        return IpOutput(packet, destination, IPv4Header.ProtocolUdp, length, checksumOffload);
     }
 
-    private void UdpInput(IPv4Address source, IPv4Address destination, ReadOnlySpan<byte> udp)
+    private void UdpInput(IPv4Address source, IPv4Address destination, Datagram datagram)
     {
         Counters.UdpReceived++;
-        int length = udp.Length >= UdpHeader.Length ? ReadU16(udp, UdpHeader.LengthOffset) : 0;
-        if (length < UdpHeader.Length || length > udp.Length)
+        if (datagram.Length < UdpHeader.Length)
         {
             Counters.UdpBadLength++;
             return;
         }
 
-        udp = udp[..length];
+        if (!datagram.TryHead(UdpHeader.Length, out Span<byte> udp))
+        {
+            Counters.HeadersSplit++;
+            return;
+        }
+
+        int length = ReadU16(udp, UdpHeader.LengthOffset);
+        if (length < UdpHeader.Length || length > datagram.Length)
+        {
+            Counters.UdpBadLength++;
+            return;
+        }
+
+        datagram = datagram with { Length = length };
         if (ReadU16(udp, UdpHeader.ChecksumOffset) == 0)
         {
             Counters.UdpNoChecksum++;
         }
-        else if (!InternetChecksum.Verifies(InternetChecksum.Add(InternetChecksum.PseudoHeader(source, destination, IPv4Header.ProtocolUdp, length), udp)))
+        else if (!InternetChecksum.Verifies(datagram.Checksum(InternetChecksum.PseudoHeader(source, destination, IPv4Header.ProtocolUdp, length))))
         {
             Counters.UdpBadChecksum++;
             return;
@@ -103,7 +125,19 @@ public sealed partial class IpStack
             return;
         }
 
-        handler(source, ReadU16(udp, UdpHeader.SourcePortOffset), destinationPort, udp[UdpHeader.Length..]);
+        // The payload in place when the datagram lies in one segment; a
+        // chained one is gathered for the handler, which takes one span.
+        ReadOnlySpan<byte> payload = datagram.TryHead(length, out Span<byte> whole)
+            ? whole[UdpHeader.Length..]
+            : Gather(datagram.Packet, datagram.Offset + UdpHeader.Length, length - UdpHeader.Length);
+        handler(source, ReadU16(udp, UdpHeader.SourcePortOffset), destinationPort, payload);
+    }
+
+    private ReadOnlySpan<byte> Gather(PacketBuffer packet, int offset, int length)
+    {
+        Span<byte> gathered = _gather.AsSpan(0, length);
+        packet.CopyTo(offset, gathered);
+        return gathered;
     }
 
     private void Echo(IPv4Address source, ushort sourcePort, ushort destinationPort, ReadOnlySpan<byte> payload) =>

@@ -21,13 +21,16 @@ namespace XvifSim.Guest.Net;
 /// <see cref="IpStackCounters.IcmpEchoRequestsSent"/> with replies. This keeps
 /// a deterministic scenario in charge of when time-driven work happens.
 ///
-/// Per-frame paths do not allocate: frames are built in one preallocated
-/// transmit buffer and parsed in place. Everything runs on the owning
-/// domain's vCPU.
+/// Per-frame paths do not allocate: frames are built in place in packet
+/// buffers from the interface's pool (headers written into the first
+/// cluster, the data after them) and parsed in place; a frame whose headers
+/// do not lie in its first segment is dropped and counted (HeadersSplit)
+/// where NetBSD would m_pullup it. Everything runs on the owning domain's vCPU.
 /// </summary>
 public sealed partial class IpStack
 {
-    private readonly byte[] _tx = new byte[EthernetFrame.MaxFrameLength];
+    /// <summary>Where a chained datagram's payload is gathered for a UDP handler, which takes one span (soreceive's copy to the reader).</summary>
+    private readonly byte[] _gather = new byte[EthernetFrame.MaxFrameLength];
     private readonly Func<ulong> _clockNs;
     private ushort _nextIdentification;
 
@@ -70,12 +73,18 @@ public sealed partial class IpStack
     /// <summary>Runs ARP's timer work (retries, giving up, expiry); call it about once a second.</summary>
     public void Poll() => ArpTimer(_clockNs());
 
-    private void Input(NetworkInterface iface, ReadOnlySpan<byte> frame)
+    private void Input(NetworkInterface iface, PacketBuffer packet)
     {
-        if (frame.Length < EthernetFrame.HeaderLength)
+        if (packet.Length < EthernetFrame.HeaderLength)
         {
             Counters.EtherTooShort++;
             iface.Counters.InErrors++;
+            return;
+        }
+
+        if (!packet.TryHead(EthernetFrame.HeaderLength, out Span<byte> frame))
+        {
+            Counters.HeadersSplit++;
             return;
         }
 
@@ -88,14 +97,13 @@ public sealed partial class IpStack
             return;
         }
 
-        ReadOnlySpan<byte> payload = frame[EthernetFrame.HeaderLength..];
         switch (EthernetFrame.Type(frame))
         {
             case EthernetFrame.TypeArp:
-                ArpInput(payload);
+                ArpInput(packet.Data(0)[EthernetFrame.HeaderLength..]);
                 break;
             case EthernetFrame.TypeIPv4:
-                IpInput(payload);
+                IpInput(packet);
                 break;
             default:
                 Counters.EtherUnknownType++;
@@ -103,10 +111,24 @@ public sealed partial class IpStack
         }
     }
 
-    private void IpInput(ReadOnlySpan<byte> ip)
+    private void IpInput(PacketBuffer packet)
     {
         Counters.IpReceived++;
-        if (ip.Length < IPv4Header.MinLength || IPv4Header.Version(ip) != 4)
+        int ipLength = packet.Length - EthernetFrame.HeaderLength;
+        if (ipLength < IPv4Header.MinLength)
+        {
+            Counters.IpBadHeader++;
+            return;
+        }
+
+        if (!packet.TryHead(EthernetFrame.HeaderLength + IPv4Header.MinLength, out Span<byte> head))
+        {
+            Counters.HeadersSplit++;
+            return;
+        }
+
+        ReadOnlySpan<byte> ip = head[EthernetFrame.HeaderLength..];
+        if (IPv4Header.Version(ip) != 4)
         {
             Counters.IpBadHeader++;
             return;
@@ -116,13 +138,20 @@ public sealed partial class IpStack
         int totalLength = IPv4Header.TotalLength(ip);
         // The frame may be longer than the datagram (Ethernet pads to 60
         // bytes), never shorter (RFC 791: total length covers header and data).
-        if (headerLength < IPv4Header.MinLength || totalLength < headerLength || totalLength > ip.Length)
+        if (headerLength < IPv4Header.MinLength || totalLength < headerLength || totalLength > ipLength)
         {
             Counters.IpBadHeader++;
             return;
         }
 
-        if (!InternetChecksum.Verifies(InternetChecksum.Add(0, ip[..headerLength])))
+        if (!packet.TryHead(EthernetFrame.HeaderLength + headerLength, out head))
+        {
+            Counters.HeadersSplit++;
+            return;
+        }
+
+        ip = head[EthernetFrame.HeaderLength..];
+        if (!InternetChecksum.Verifies(InternetChecksum.Add(0, ip)))
         {
             Counters.IpBadChecksum++;
             return;
@@ -143,7 +172,7 @@ public sealed partial class IpStack
         }
 
         IPv4Address source = IPv4Header.Source(ip);
-        ReadOnlySpan<byte> data = ip[headerLength..totalLength];
+        var data = new Datagram(packet, EthernetFrame.HeaderLength + headerLength, totalLength - headerLength);
         switch (IPv4Header.Protocol(ip))
         {
             case IPv4Header.ProtocolIcmp:
@@ -186,31 +215,51 @@ public sealed partial class IpStack
         return true;
     }
 
-    private Span<byte> TxData(int dataLength) => _tx.AsSpan(EthernetFrame.HeaderLength + IPv4Header.MinLength, dataLength);
-
     /// <summary>
-    /// Writes the IP and Ethernet headers around the <paramref name="dataLength"/>
-    /// bytes already in <see cref="TxData"/> and sends or holds the frame.
+    /// A buffer for an IPv4 frame carrying <paramref name="dataLength"/> bytes
+    /// after its headers, from the interface's pool; false (counted, and as a
+    /// drop on the interface) when the pool is exhausted.
     /// </summary>
-    private IpOutputStatus IpOutput(IPv4Address destination, byte protocol, int dataLength, bool checksumBlank)
+    private bool TryBuild(int dataLength, out PacketBuffer packet)
     {
-        int totalLength = IPv4Header.MinLength + dataLength;
-        IPv4Header.Write(_tx.AsSpan(EthernetFrame.HeaderLength), totalLength, _nextIdentification++, protocol, Address, destination);
-        Counters.IpSent++;
-        int frameLength = EthernetFrame.HeaderLength + totalLength;
-        if (destination == IPv4Address.Broadcast || destination == SubnetBroadcast)
+        if (Interface.Pool.TryAllocate(DataOffset + dataLength, out packet))
         {
-            return Transmit(MacAddress.Broadcast, EthernetFrame.TypeIPv4, frameLength, checksumBlank);
+            return true;
         }
 
-        return ArpResolveAndSend(destination, frameLength, checksumBlank);
+        Counters.NoBuffers++;
+        Interface.Counters.OutDrops++;
+        return false;
     }
 
-    /// <summary>Fills in the Ethernet header of the frame in the transmit buffer and hands it to the interface.</summary>
-    private IpOutputStatus Transmit(MacAddress destination, ushort type, int frameLength, bool checksumBlank)
+    /// <summary>Where an IPv4 datagram's data starts in a frame this stack builds (it writes no IP options).</summary>
+    private const int DataOffset = EthernetFrame.HeaderLength + IPv4Header.MinLength;
+
+    /// <summary>
+    /// Writes the IP header in front of the <paramref name="dataLength"/> bytes
+    /// already in <paramref name="packet"/> and sends or holds the frame (the
+    /// packet's reference goes with it).
+    /// </summary>
+    private IpOutputStatus IpOutput(PacketBuffer packet, IPv4Address destination, byte protocol, int dataLength, bool checksumBlank)
     {
-        EthernetFrame.WriteHeader(_tx, destination, Interface.Mac, type);
-        return Interface.Send(_tx.AsSpan(0, frameLength), checksumBlank) ? IpOutputStatus.Sent : IpOutputStatus.Dropped;
+        int totalLength = IPv4Header.MinLength + dataLength;
+        packet.TryHead(DataOffset, out Span<byte> head);
+        IPv4Header.Write(head[EthernetFrame.HeaderLength..], totalLength, _nextIdentification++, protocol, Address, destination);
+        Counters.IpSent++;
+        if (destination == IPv4Address.Broadcast || destination == SubnetBroadcast)
+        {
+            return Transmit(packet, MacAddress.Broadcast, EthernetFrame.TypeIPv4, checksumBlank);
+        }
+
+        return ArpResolveAndSend(packet, destination, checksumBlank);
+    }
+
+    /// <summary>Fills in the Ethernet header of <paramref name="packet"/> and hands it (and its reference) to the interface.</summary>
+    private IpOutputStatus Transmit(PacketBuffer packet, MacAddress destination, ushort type, bool checksumBlank)
+    {
+        packet.TryHead(EthernetFrame.HeaderLength, out Span<byte> header);
+        EthernetFrame.WriteHeader(header, destination, Interface.Mac, type);
+        return Interface.Send(packet, checksumBlank) ? IpOutputStatus.Sent : IpOutputStatus.Dropped;
     }
 
     private static ushort ReadU16(ReadOnlySpan<byte> span, int offset) => BinaryPrimitives.ReadUInt16BigEndian(span[offset..]);

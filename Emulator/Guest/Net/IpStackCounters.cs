@@ -43,6 +43,14 @@ public sealed class IpStackCounters
     public long IpNotForUs;
     /// <summary>IPv4 packets of a protocol the stack does not speak.</summary>
     public long IpUnknownProtocol;
+    /// <summary>
+    /// Frames dropped because their headers do not lie in the first segment of
+    /// their buffer: NetBSD's m_pullup would gather them, this stack counts
+    /// and drops them (ips_toosmall). Neither driver makes such frames.
+    /// </summary>
+    public long HeadersSplit;
+    /// <summary>Frames not built because the domain's packet pool had no buffer (ENOBUFS).</summary>
+    public long NoBuffers;
     /// <summary>IPv4 packets sent.</summary>
     public long IpSent;
     /// <summary>Packets not sent for want of a route (off-subnet).</summary>

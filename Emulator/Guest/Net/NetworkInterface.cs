@@ -4,9 +4,10 @@ namespace XvifSim.Guest.Net;
 /// A network interface as the kernel sees it (NetBSD's struct ifnet): a name
 /// (xennet0, xvif1i0, bridge0), a MAC, flags UP and RUNNING, counters, the
 /// driver below and the receiver above, and capture taps that see every frame
-/// that crosses it. Used only on its domain's vCPU.
+/// that crosses it. Frames are <see cref="PacketBuffer"/>s from
+/// <see cref="Pool"/>, the domain's. Used only on its domain's vCPU.
 /// </summary>
-public sealed class NetworkInterface(string name, MacAddress mac, INetDriver driver)
+public sealed class NetworkInterface(string name, MacAddress mac, INetDriver driver, PacketPool pool)
 {
     private readonly List<ICaptureTap> _taps = [];
 
@@ -15,6 +16,9 @@ public sealed class NetworkInterface(string name, MacAddress mac, INetDriver dri
 
     /// <summary>The interface's MAC.</summary>
     public MacAddress Mac { get; } = mac;
+
+    /// <summary>The domain's packet buffers: the stack on this interface builds its frames there.</summary>
+    public PacketPool Pool { get; } = pool;
 
     /// <summary>The MTU in bytes of IP packet (1500 unless the driver negotiated more).</summary>
     public int Mtu { get; set; } = 1500;
@@ -45,30 +49,52 @@ public sealed class NetworkInterface(string name, MacAddress mac, INetDriver dri
     public void AddTap(ICaptureTap tap) => _taps.Add(tap);
 
     /// <summary>
-    /// The stack sends <paramref name="frame"/>: taps see it, then the driver
-    /// takes it. Dropped (and counted) unless UP and RUNNING.
+    /// The stack sends <paramref name="packet"/>, giving up its reference:
+    /// taps see it, then the driver takes it. Dropped (freed and counted)
+    /// unless UP and RUNNING.
     /// </summary>
-    public bool Send(ReadOnlySpan<byte> frame, bool checksumBlank = false)
+    public bool Send(PacketBuffer packet, bool checksumBlank = false)
     {
         if (!IsUp || !IsRunning)
         {
             Counters.OutDrops++;
+            packet.Free();
             return false;
         }
 
         foreach (ICaptureTap tap in _taps)
         {
-            tap.Frame(this, FrameDirection.Out, frame);
+            tap.Frame(this, FrameDirection.Out, packet);
         }
 
-        if (!driver.Output(frame, checksumBlank))
+        int length = packet.Length;
+        if (!driver.Output(packet, checksumBlank))
         {
             return false;
         }
 
         Counters.OutPackets++;
-        Counters.OutBytes += frame.Length;
+        Counters.OutBytes += length;
         return true;
+    }
+
+    /// <summary>
+    /// Sends a frame that originates outside the stack (a replayed capture, a
+    /// test's raw frame): its bytes are copied into a buffer from
+    /// <see cref="Pool"/>, then sent as <see cref="Send(PacketBuffer, bool)"/>
+    /// does. Dropped and counted if empty, longer than
+    /// <see cref="EthernetFrame.MaxFrameLength"/>, or the pool has no buffer.
+    /// </summary>
+    public bool Send(ReadOnlySpan<byte> frame, bool checksumBlank = false)
+    {
+        if (frame.IsEmpty || frame.Length > EthernetFrame.MaxFrameLength || !Pool.TryAllocate(frame.Length, out PacketBuffer packet))
+        {
+            Counters.OutDrops++;
+            return false;
+        }
+
+        packet.CopyFrom(0, frame);
+        return Send(packet, checksumBlank);
     }
 
     /// <summary>
@@ -77,34 +103,56 @@ public sealed class NetworkInterface(string name, MacAddress mac, INetDriver dri
     /// </summary>
     public PacketHash ReceivedHash { get; private set; }
 
-    /// <summary>The driver received <paramref name="frame"/>: count it, let the taps see it, hand it up.</summary>
-    public void Input(ReadOnlySpan<byte> frame) => Input(frame, default);
-
-    /// <summary>As <see cref="Input(ReadOnlySpan{byte})"/>, with the flow hash the driver recorded on the frame.</summary>
-    public void Input(ReadOnlySpan<byte> frame, PacketHash hash)
+    /// <summary>
+    /// The driver received <paramref name="packet"/> and gives up its
+    /// reference: count it, let the taps see it, lend it to the receiver,
+    /// then free it, with the flow hash the driver recorded on it (if any).
+    /// </summary>
+    public void Input(PacketBuffer packet, PacketHash hash = default)
     {
         Counters.InPackets++;
-        Counters.InBytes += frame.Length;
+        Counters.InBytes += packet.Length;
         foreach (ICaptureTap tap in _taps)
         {
-            tap.Frame(this, FrameDirection.In, frame);
+            tap.Frame(this, FrameDirection.In, packet);
         }
 
         if (Receiver is null)
         {
             Counters.InDrops++;
+            packet.Free();
             return;
         }
 
         ReceivedHash = hash;
         try
         {
-            Receiver(this, frame);
+            Receiver(this, packet);
         }
         finally
         {
             ReceivedHash = default;
+            packet.Free();
         }
+    }
+
+    /// <summary>
+    /// Receives a frame that originates outside a driver (a test's raw
+    /// frame): its bytes are copied into a buffer from <see cref="Pool"/> and
+    /// handed up as <see cref="Input(PacketBuffer, PacketHash)"/> does.
+    /// Dropped and counted if empty, longer than
+    /// <see cref="EthernetFrame.MaxFrameLength"/>, or the pool has no buffer.
+    /// </summary>
+    public void Input(ReadOnlySpan<byte> frame)
+    {
+        if (frame.IsEmpty || frame.Length > EthernetFrame.MaxFrameLength || !Pool.TryAllocate(frame.Length, out PacketBuffer packet))
+        {
+            Counters.InDrops++;
+            return;
+        }
+
+        packet.CopyFrom(0, frame);
+        Input(packet);
     }
 
     /// <summary>Name and MAC.</summary>

@@ -192,17 +192,20 @@ internal sealed class CaptureSession : IDisposable
 
         public string Path { get; } = path;
 
-        public void Frame(NetworkInterface iface, FrameDirection direction, ReadOnlySpan<byte> frame)
+        public void Frame(NetworkInterface iface, FrameDirection direction, PacketBuffer packet)
         {
             // Place and time taken, then the bytes copied in (one Append per segment of a frame in pieces), then handed over.
-            if (!writer.Begin(file, id, clock, frame.Length, direction == FrameDirection.In, out CaptureWriter.Record record))
+            if (!writer.Begin(file, id, clock, packet.Length, direction == FrameDirection.In, out CaptureWriter.Record record))
             {
                 return;
             }
 
             try
             {
-                writer.Append(ref record, frame);
+                for (int i = 0; i < packet.SegmentCount; i++)
+                {
+                    writer.Append(ref record, packet.Data(i));
+                }
             }
             finally
             {

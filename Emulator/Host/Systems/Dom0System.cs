@@ -40,7 +40,7 @@ internal sealed class Dom0System
         // SimulatedXen.MaxGuests guests unlearnt, and every frame to one of them
         // flooded to every port. dom0's ARP table is likewise sized for every
         // guest (NetBSD's is not a fixed table at all).
-        Bridge = new Bridge("bridge0", BridgeMac, clock, MaxBridgeAddresses);
+        Bridge = new Bridge("bridge0", BridgeMac, clock, Kernel.Packets, MaxBridgeAddresses);
         Ip = new IpStack(Bridge.Local, address, SimulatedXen.Bridge0PrefixLength, clock, MaxBridgeAddresses);
         Bridge.Local.IsUp = true;
         Kernel.Interfaces.Attach(Bridge.Local);

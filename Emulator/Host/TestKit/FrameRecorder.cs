@@ -53,7 +53,7 @@ public sealed class FrameRecorder : ICaptureTap
     public void Stop() => _stopped = true;
 
     /// <summary>The tap: runs on the interface's vCPU for every frame.</summary>
-    void ICaptureTap.Frame(NetworkInterface iface, FrameDirection direction, ReadOnlySpan<byte> frame)
+    void ICaptureTap.Frame(NetworkInterface iface, FrameDirection direction, PacketBuffer packet)
     {
         if (_stopped)
         {
@@ -65,7 +65,7 @@ public sealed class FrameRecorder : ICaptureTap
             List<byte[]> list = direction == FrameDirection.In ? _received : _sent;
             if (list.Count < Capacity)
             {
-                list.Add(frame.ToArray());
+                list.Add(packet.ToArray());
                 return;
             }
         }

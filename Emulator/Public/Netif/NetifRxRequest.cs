@@ -1,12 +1,17 @@
 using System.Buffers.Binary;
+using XvifSim.Public.Rings;
 
 namespace XvifSim.Public.Netif;
 
 /// <summary>netif.h's <c>netif_rx_request</c>, 8 bytes: id u16 @0, pad u16 @2, gref u32 @4.</summary>
-public struct NetifRxRequest
+public struct NetifRxRequest : IRingEntry
 {
     /// <summary>Size in bytes, as xen/include/public/io/netif.h lays it out.</summary>
     public const int Size = 8;
+
+    /// <summary>The entry's size for <see cref="IRingEntry"/>: <see cref="Size"/>.</summary>
+    static int IRingEntry.EntrySize => Size;
+
     /// <summary>Byte offset of id, as xen/include/public/io/netif.h lays it out.</summary>
     public const int IdOffset = 0;
     /// <summary>Byte offset of gref, as xen/include/public/io/netif.h lays it out.</summary>

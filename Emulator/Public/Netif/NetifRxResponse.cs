@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using XvifSim.Public.Rings;
 
 namespace XvifSim.Public.Netif;
 
@@ -7,10 +8,14 @@ namespace XvifSim.Public.Netif;
 /// flags u16 @4, status s16 @6. A status of 0 or more is the number of bytes
 /// placed at offset in the page; a negative one is a NETIF_RSP_* error.
 /// </summary>
-public struct NetifRxResponse
+public struct NetifRxResponse : IRingEntry
 {
     /// <summary>Size in bytes, as xen/include/public/io/netif.h lays it out.</summary>
     public const int Size = 8;
+
+    /// <summary>The entry's size for <see cref="IRingEntry"/>: <see cref="Size"/>.</summary>
+    static int IRingEntry.EntrySize => Size;
+
     /// <summary>Byte offset of id, as xen/include/public/io/netif.h lays it out.</summary>
     public const int IdOffset = 0;
     /// <summary>Byte offset of offset, as xen/include/public/io/netif.h lays it out.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using XvifSim.Public.Rings;
 
 namespace XvifSim.Public.Netif;
 
@@ -7,10 +8,14 @@ namespace XvifSim.Public.Netif;
 /// flags u16 @6, id u16 @8, size u16 @10. The first slot of a packet carries
 /// the whole packet's size; later slots their own length.
 /// </summary>
-public struct NetifTxRequest
+public struct NetifTxRequest : IRingEntry
 {
     /// <summary>Size in bytes, as xen/include/public/io/netif.h lays it out.</summary>
     public const int Size = 12;
+
+    /// <summary>The entry's size for <see cref="IRingEntry"/>: <see cref="Size"/>.</summary>
+    static int IRingEntry.EntrySize => Size;
+
     /// <summary>Byte offset of gref, as xen/include/public/io/netif.h lays it out.</summary>
     public const int GrefOffset = 0;
     /// <summary>Byte offset of offset, as xen/include/public/io/netif.h lays it out.</summary>

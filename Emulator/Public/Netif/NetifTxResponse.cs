@@ -1,12 +1,17 @@
 using System.Buffers.Binary;
+using XvifSim.Public.Rings;
 
 namespace XvifSim.Public.Netif;
 
 /// <summary>netif.h's <c>netif_tx_response</c>, 4 bytes: id u16 @0, status s16 @2.</summary>
-public struct NetifTxResponse
+public struct NetifTxResponse : IRingEntry
 {
     /// <summary>Size in bytes, as xen/include/public/io/netif.h lays it out.</summary>
     public const int Size = 4;
+
+    /// <summary>The entry's size for <see cref="IRingEntry"/>: <see cref="Size"/>.</summary>
+    static int IRingEntry.EntrySize => Size;
+
     /// <summary>Byte offset of id, as xen/include/public/io/netif.h lays it out.</summary>
     public const int IdOffset = 0;
     /// <summary>Byte offset of status, as xen/include/public/io/netif.h lays it out.</summary>

@@ -1,3 +1,5 @@
+using XvifSim.Public.Rings;
+
 namespace XvifSim.Public.Trace;
 
 /// <summary>
@@ -38,6 +40,19 @@ public sealed class RingTrace(ITraceChannel channel, DomId domId, TraceRingKind 
     {
         Span<byte> record = stackalloc byte[TraceRecord.RingEntryOffset + TraceRecord.RingEntryCap];
         Channel.Write(record[..TraceRecord.FormatRingEntry(record, domId, Ring, End, action, index, slot, entry)]);
+    }
+
+    /// <summary>
+    /// An entry this end copied out of the ring (a request the backend
+    /// consumed, a response the frontend consumed), recorded from the copy,
+    /// not the shared bytes, which the peer may have changed since.
+    /// </summary>
+    public void Consumed<T>(TraceRingAction action, RingIndex index, uint ringSize, in T entry)
+        where T : struct, IRingEntry
+    {
+        Span<byte> bytes = stackalloc byte[T.EntrySize];
+        entry.Write(bytes);
+        Entry(action, index, (uint)index.Slot(ringSize), bytes);
     }
 
     /// <summary>A shared index moved from <paramref name="oldValue"/> to <paramref name="newValue"/>; for a producer, the peer's event index and whether it asked for an event.</summary>

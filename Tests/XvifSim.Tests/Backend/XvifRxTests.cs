@@ -164,4 +164,39 @@ public class XvifRxTests
         Assert.That(_fe.TakeRx(), Has.All.Matches<(NetifRxResponse Response, byte[] Data)>(r => r.Response.Status == 60));
         Assert.That(_h.On(_h.Dom0, () => _h.Driver.Instances.Single().RxQueued), Is.EqualTo(256));
     }
+
+    [Test]
+    public void FramesQueuedWhenTheVifIsDetachedGoBackToDom0sPool()
+    {
+        Start();
+        int before = _h.On(_h.Dom0, () => _h.Dom0.Packets.BuffersInUse);
+        Assert.That(_h.On(_h.Dom0, () => Enumerable.Range(0, 20).Count(i => _vif.Send(TestFrontend.Frame(i % 2 == 0 ? 60 : 9000)))), Is.EqualTo(20));
+        Assert.That(_h.On(_h.Dom0, () => (_h.Dom0.Packets.BuffersInUse, _h.Driver.Instances.Single().RxQueued)), Is.EqualTo((before + 20, 20)), "the queue holds the buffers themselves");
+
+        _fe.SetState(5);
+        _fe.SetState(6);
+        Assert.That(_h.WaitForLog("xvif1i0: disconnecting"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(_h.On(_h.Dom0, () => _h.Dom0.Packets.BuffersInUse), Is.EqualTo(before), "no queued frame leaks");
+            Assert.That(_h.On(_h.Dom0, () => _h.Dom0.Packets.ClustersInUse), Is.Zero);
+        });
+    }
+
+    [Test]
+    public void AJumboFrameIsCopiedFromItsClustersIntoThreePostedPages()
+    {
+        Start();
+        _fe.PostRx(4);
+        byte[] frame = TestFrontend.Frame(9000, seed: 4);
+        Assert.That(Send(frame));
+        Assert.That(_h.RunUntil(() => _fe.RxPending == 3));
+        var rsp = _fe.TakeRx();
+        Assert.Multiple(() =>
+        {
+            Assert.That(rsp.Select(r => (int)r.Response.Status), Is.EqualTo(new[] { 4096, 4096, 808 }));
+            Assert.That(rsp.SelectMany(r => r.Data).ToArray(), Is.EqualTo(frame), "the five clusters' bytes land in order across the pages");
+            Assert.That(_h.On(_h.Dom0, () => _h.Dom0.Packets.BuffersInUse), Is.Zero, "the buffer is freed once copied");
+        });
+    }
 }

@@ -320,4 +320,65 @@ public class XvifTxTests
         Assert.That(_h.RunUntil(() => _received.Count == before + 1), "the vif still works");
         Assert.That(_fe.TakeTx(1).Last().Status, Is.EqualTo(NetifRsp.Okay));
     }
+
+    [Test]
+    public void WithNoDom0BufferAPacketIsAnsweredDroppedAndCounted()
+    {
+        Start();
+        List<Gfn> held = _h.On(_h.Dom0, () =>
+        {
+            var pages = new List<Gfn>();
+            while (_h.Dom0.Packets.TryAllocatePage(out Gfn page))
+            {
+                pages.Add(page);
+            }
+
+            return pages;
+        });
+        _fe.SendFrame(TestFrontend.Frame(60), id: 3);
+        Assert.Multiple(() =>
+        {
+            Assert.That(_fe.TakeTx(1)[0].Status, Is.EqualTo(NetifRsp.Dropped), "NetBSD's answer when its mbuf allocation fails");
+            Assert.That(_vif.Counters.InDrops, Is.EqualTo(1));
+            Assert.That(_h.On(_h.Dom0, () => _h.Driver.Instances.Single().TxNoBuffers), Is.EqualTo(1));
+            Assert.That(_h.On(_h.Dom0, () => _h.Dom0.Packets.PoolExhausted), Is.GreaterThan(0));
+            Assert.That(_h.Dom0Log, Has.Some.EndsWith("mbuf alloc failed"));
+            Assert.That(_received, Is.Empty);
+        });
+
+        _h.On(_h.Dom0, () => held.ForEach(_h.Dom0.Packets.FreePage));
+        byte[] next = TestFrontend.Frame(60, seed: 2);
+        _fe.SendFrame(next, id: 4);
+        Assert.That(_fe.TakeTx(1)[0].Status, Is.EqualTo(NetifRsp.Okay), "buffers again: the next packet goes up");
+        Assert.That(_h.RunUntil(() => _received.Count == 1));
+        Assert.That(_received[0], Is.EqualTo(next));
+    }
+
+    [Test]
+    public void AGuestChainLandsInOneDom0BufferAcrossItsClusters()
+    {
+        Start();
+        byte[] frame = TestFrontend.Frame(5000, seed: 6);
+        NetifTxRequest[] chain = _fe.Chain(frame, 3000, 2000);
+        _fe.PostTx(chain);
+        Assert.That(_fe.TakeTx(2).Select(r => r.Status), Is.All.EqualTo(NetifRsp.Okay));
+        Assert.That(_h.RunUntil(() => _received.Count == 1));
+        Assert.Multiple(() =>
+        {
+            Assert.That(_received[0], Is.EqualTo(frame));
+            Assert.That(_h.On(_h.Dom0, () => _h.Dom0.Packets.BuffersInUse), Is.Zero, "the receiver borrowed it; the interface freed it");
+        });
+    }
+
+    [Test]
+    public void AnEmptyLastSlotOfAChainCopiesNothingAndTheFrameGoesUp()
+    {
+        // Found by the fuzzer: the empty slot's bytes start at the frame's end, past the dom0 buffer's last segment.
+        Start();
+        byte[] frame = TestFrontend.Frame(100, seed: 8);
+        _fe.PostTx(_fe.Chain(frame, 100, 0));
+        Assert.That(_fe.TakeTx(2).Select(r => r.Status), Is.All.EqualTo(NetifRsp.Okay));
+        Assert.That(_h.RunUntil(() => _received.Count == 1));
+        Assert.That(_received[0], Is.EqualTo(frame));
+    }
 }

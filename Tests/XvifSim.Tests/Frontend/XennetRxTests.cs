@@ -177,4 +177,71 @@ public class XennetRxTests
             Assert.That(bed.Instance.Statistics.RxCsumUndeferred, Is.EqualTo(1));
         });
     }
+
+    [Test]
+    public void AFilledPageGoesUpAsTheBufferAndAFreshPageTakesItsSlot()
+    {
+        using var bed = new XennetTestBed();
+        bed.Connect();
+        List<NetifRxRequest> posted = bed.Backend.TakeRxRequests();
+        int pagesBefore = 0;
+        bed.OnGuest(() => pagesBefore = bed.Guest.Packets.PagesInUse);
+        PacketBuffer? up = null;
+        bed.OnGuest(() => bed.Interface.Receiver = (_, packet) =>
+        {
+            packet.Hold();
+            up = packet;
+        });
+        byte[] frame = XennetTestBed.Frame(1514, 3);
+        bed.Backend.FillRx(posted[0], frame, NetRxFlags.DataValidated, offset: 2);
+        bed.Backend.PushRx();
+        bed.Settle();
+        Assert.Multiple(() =>
+        {
+            Assert.That(up, Is.Not.Null);
+            Assert.That((up!.SegmentCount, up.Segment(0).Offset, up.Length), Is.EqualTo((1, 2, 1514)), "the page as the backend filled it, at its offset");
+            Assert.That(up.ToArray(), Is.EqualTo(frame));
+        });
+        int pagesHeld = 0;
+        bed.OnGuest(() =>
+        {
+            pagesHeld = bed.Guest.Packets.PagesInUse;
+            up!.Free();
+        });
+        Assert.That(pagesHeld, Is.EqualTo(pagesBefore + 1), "the received page is the stack's, a fresh one is posted in its place");
+        bed.OnGuest(() => pagesHeld = bed.Guest.Packets.PagesInUse);
+        Assert.That(pagesHeld, Is.EqualTo(pagesBefore), "freeing the buffer gives its page back to the pool");
+    }
+
+    [Test]
+    public void WithNoFreshPageTheFrameIsDroppedCountedAndItsPageStaysPosted()
+    {
+        using var bed = new XennetTestBed();
+        bed.Connect();
+        List<NetifRxRequest> posted = bed.Backend.TakeRxRequests();
+        var held = new List<Gfn>();
+        bed.OnGuest(() =>
+        {
+            while (bed.Guest.Packets.TryAllocatePage(out Gfn page))
+            {
+                held.Add(page);
+            }
+        });
+        bed.Backend.FillRx(posted[0], XennetTestBed.Frame(60), NetRxFlags.None);
+        bed.Backend.PushRx();
+        bed.Settle();
+        Assert.Multiple(() =>
+        {
+            Assert.That(bed.Received, Is.Empty);
+            Assert.That(bed.Interface.Counters.InDrops, Is.EqualTo(1));
+            Assert.That(bed.Instance.Statistics.RxNoBuffers, Is.EqualTo(1));
+            Assert.That(bed.Instance.IsBroken, Is.False);
+        });
+
+        bed.OnGuest(() => held.ForEach(bed.Guest.Packets.FreePage));
+        bed.Backend.FillRx(posted[1], XennetTestBed.Frame(60, 7), NetRxFlags.None);
+        bed.Backend.PushRx();
+        bed.Settle();
+        Assert.That(bed.Received.Single(), Is.EqualTo(XennetTestBed.Frame(60, 7)), "pages again: frames go up");
+    }
 }

@@ -1,3 +1,4 @@
+using XvifSim.Guest.Net;
 using XvifSim.Public;
 using XvifSim.Public.Grants;
 using XvifSim.Public.Netif;
@@ -24,7 +25,7 @@ public class XennetTxTests
         {
             Assert.That(request.Id, Is.Zero);
             Assert.That(request.PacketSize, Is.EqualTo(1500));
-            Assert.That(request.Offset, Is.Zero);
+            Assert.That(request.Offset, Is.EqualTo(PacketPool.LeadingSpace), "the buffer's page is granted where the frame lies in it");
             Assert.That(request.Flags, Is.EqualTo(expected));
             Assert.That(bed.Guest.Grants.Flags(request.Gref) & GtfFlags.Readonly, Is.EqualTo(GtfFlags.Readonly));
             Assert.That(bed.Backend.CopyOut(request, 1500), Is.EqualTo(frame));
@@ -56,13 +57,16 @@ public class XennetTxTests
         Assert.That(requests, Has.Count.EqualTo(3));
         Assert.Multiple(() =>
         {
-            Assert.That(requests.Select(r => r.PacketSize), Is.EqualTo(new ushort[] { 9000, 4096, 808 }));
+            // Five clusters, two a page: a page piece each (the first from
+            // ETHER_ALIGN on), split where the frame crosses a page boundary.
+            Assert.That(requests.Select(r => r.PacketSize), Is.EqualTo(new ushort[] { 9000, 4096, 810 }));
+            Assert.That(requests.Select(r => r.Offset), Is.EqualTo(new ushort[] { PacketPool.LeadingSpace, 0, 0 }));
             Assert.That(requests.Select(r => r.Flags), Is.EqualTo(new[]
             {
                 NetTxFlags.CsumBlank | NetTxFlags.MoreData, NetTxFlags.MoreData, NetTxFlags.None,
             }));
             Assert.That(requests.Select(r => r.Id).Distinct().Count(), Is.EqualTo(3));
-            byte[] copied = [.. bed.Backend.CopyOut(requests[0], 4096), .. bed.Backend.CopyOut(requests[1], 4096), .. bed.Backend.CopyOut(requests[2], 808)];
+            byte[] copied = [.. bed.Backend.CopyOut(requests[0], 4094), .. bed.Backend.CopyOut(requests[1], 4096), .. bed.Backend.CopyOut(requests[2], 810)];
             Assert.That(copied, Is.EqualTo(frame));
             Assert.That(bed.Instance.Statistics.TxMultiSegment, Is.EqualTo(1));
         });

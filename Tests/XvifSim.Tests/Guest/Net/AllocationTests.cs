@@ -29,7 +29,7 @@ public class AllocationTests
     {
         var wire = new Wire();
         var clock = new TestClock();
-        var bridge = new Bridge("bridge0", new MacAddress(0xF20B_A400_0001), clock.Read) { Local = { IsUp = true } };
+        var bridge = new Bridge("bridge0", new MacAddress(0xF20B_A400_0001), clock.Read, wire.Pool) { Local = { IsUp = true } };
         (NetworkInterface g1, NetworkInterface vif1) = wire.Cable("g1.xennet0", MacA, "xvif1i0", new MacAddress(0x00163E010001));
         (NetworkInterface g2, NetworkInterface vif2) = wire.Cable("g2.xennet0", MacB, "xvif2i0", new MacAddress(0x00163E010002));
         bridge.AddMember(vif1);

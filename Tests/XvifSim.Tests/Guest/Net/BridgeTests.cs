@@ -26,7 +26,7 @@ public class BridgeTests
         _wire = new Wire();
         _clock = new TestClock();
         _log = new FrameLog();
-        _bridge = new Bridge("bridge0", BridgeMac, _clock.Read);
+        _bridge = new Bridge("bridge0", BridgeMac, _clock.Read, _wire.Pool);
         _bridge.Local.IsUp = true;
         _bridge.Local.AddTap(_log);
         _dom0 = new IpStack(_bridge.Local, Dom0Ip, 24, _clock.Read);
@@ -71,6 +71,37 @@ public class BridgeTests
             Assert.That(_bridge.TryLookup(MacA, out NetworkInterface? port), Is.True);
             Assert.That(port, Is.SameAs(_vifs[0]));
         });
+    }
+
+    [Test]
+    public void ABroadcastIsFloodedAsOneBufferWithAReferencePerPortAndNoneLeak()
+    {
+        var seen = new List<(string Port, PacketBuffer Packet, int RefCount)>();
+        var tap = new BufferTap(seen);
+        foreach (NetworkInterface vif in _vifs)
+        {
+            vif.AddTap(tap);
+        }
+
+        _bridge.Local.AddTap(tap);
+        _guestIfs[0].Send(Udp(_guestMacs[0], MacAddress.Broadcast, IpA, IPv4Address.Broadcast, 1, 9, [1]));
+        _wire.Pump();
+
+        (string Port, PacketBuffer Packet, int RefCount)[] outs = [.. seen.Where(s => s.Port != "xvif1i0")];
+        Assert.Multiple(() =>
+        {
+            Assert.That(outs.Select(s => s.Port), Is.EquivalentTo(new[] { "xvif2i0", "xvif3i0", "bridge0" }));
+            Assert.That(outs.Select(s => s.Packet).Distinct().Count(), Is.EqualTo(1), "every port is handed the buffer xvif1i0 received, not a copy");
+            Assert.That(outs.Where(s => s.Port != "bridge0").Select(s => s.RefCount), Has.All.GreaterThan(1), "shared while the bridge floods it");
+            Assert.That(_wire.Pool.BuffersInUse, Is.Zero, "the last holder's free returned it to the pool");
+            Assert.That(_wire.Pool.ClustersInUse, Is.Zero);
+        });
+    }
+
+    /// <summary>Remembers which buffer crossed which interface, and how many held it then.</summary>
+    private sealed class BufferTap(List<(string Port, PacketBuffer Packet, int RefCount)> seen) : ICaptureTap
+    {
+        public void Frame(NetworkInterface iface, FrameDirection direction, PacketBuffer packet) => seen.Add((iface.Name, packet, packet.RefCount));
     }
 
     [Test]
@@ -166,7 +197,7 @@ public class BridgeTests
     [Test]
     public void StopsLearningWhenTheTableIsFullOfLiveEntries()
     {
-        var small = new Bridge("bridge1", BridgeMac, _clock.Read, maxAddresses: 2) { Local = { IsUp = true } };
+        var small = new Bridge("bridge1", BridgeMac, _clock.Read, _wire.Pool, maxAddresses: 2) { Local = { IsUp = true } };
         NetworkInterface port = _wire.Unplugged("xvif9i0", new MacAddress(0x00163E090000));
         small.AddMember(port);
         port.Input(Udp(MacA, MacAddress.Broadcast, IpA, IpB, 1, 9, [1]));

@@ -7,8 +7,8 @@ internal sealed class FrameLog : ICaptureTap
 {
     public List<(string Interface, FrameDirection Direction, byte[] Frame)> Frames { get; } = [];
 
-    public void Frame(NetworkInterface iface, FrameDirection direction, ReadOnlySpan<byte> frame) =>
-        Frames.Add((iface.Name, direction, frame.ToArray()));
+    public void Frame(NetworkInterface iface, FrameDirection direction, PacketBuffer packet) =>
+        Frames.Add((iface.Name, direction, packet.ToArray()));
 
     public IEnumerable<byte[]> Out(string iface) =>
         Frames.Where(f => f.Interface == iface && f.Direction == FrameDirection.Out).Select(f => f.Frame);

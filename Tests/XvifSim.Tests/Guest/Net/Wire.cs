@@ -3,28 +3,27 @@ using XvifSim.Guest.Net;
 namespace XvifSim.Tests.Guest.Net;
 
 /// <summary>
-/// Loopback cables between interfaces, with no Xen underneath. Frames are
-/// copied into preallocated slots when sent and delivered by <see cref="Pump"/>,
+/// Loopback cables between interfaces, with no Xen underneath. Frames (their
+/// packet buffers) wait in preallocated slots when sent and are delivered by <see cref="Pump"/>,
 /// as a real driver defers them to the peer's vCPU; this keeps a reply from
 /// running inside the send that caused it, and allocates nothing per frame.
 /// Blank checksums are completed in transit, as a driver offloading them would.
 /// </summary>
-internal sealed class Wire
+internal sealed class Wire(PacketPool pool)
 {
     private const int Slots = 256;
-    private readonly byte[][] _frames = new byte[Slots][];
-    private readonly int[] _lengths = new int[Slots];
+    private readonly PacketBuffer?[] _frames = new PacketBuffer?[Slots];
     private readonly NetworkInterface?[] _targets = new NetworkInterface?[Slots];
     private int _head;
     private int _count;
 
     public Wire()
+        : this(TestPackets.Pool())
     {
-        for (int i = 0; i < Slots; i++)
-        {
-            _frames[i] = new byte[EthernetFrame.MaxFrameLength];
-        }
     }
+
+    /// <summary>The packet buffers of every interface on this wire (one pool, as if one domain).</summary>
+    public PacketPool Pool { get; } = pool;
 
     /// <summary>Completes blank UDP checksums in transit (the driver's offload); off, they arrive as the stack left them.</summary>
     public bool CompleteBlankChecksums { get; set; } = true;
@@ -37,8 +36,8 @@ internal sealed class Wire
     {
         var endA = new WireEnd(this);
         var endB = new WireEnd(this);
-        var a = new NetworkInterface(nameA, macA, endA) { IsUp = true, IsRunning = true };
-        var b = new NetworkInterface(nameB, macB, endB) { IsUp = true, IsRunning = true };
+        var a = new NetworkInterface(nameA, macA, endA, Pool) { IsUp = true, IsRunning = true };
+        var b = new NetworkInterface(nameB, macB, endB, Pool) { IsUp = true, IsRunning = true };
         endA.Peer = b;
         endB.Peer = a;
         return (a, b);
@@ -46,9 +45,10 @@ internal sealed class Wire
 
     /// <summary>An interface, UP and RUNNING, whose cable leads nowhere (a test watches it through a tap).</summary>
     public NetworkInterface Unplugged(string name, MacAddress mac) =>
-        new(name, mac, new WireEnd(this)) { IsUp = true, IsRunning = true };
+        new(name, mac, new WireEnd(this), Pool) { IsUp = true, IsRunning = true };
 
-    public void Carry(NetworkInterface? target, ReadOnlySpan<byte> frame, bool checksumBlank)
+    /// <summary>Takes <paramref name="packet"/> (and its reference) to <paramref name="target"/> at the next <see cref="Pump"/>.</summary>
+    public void Carry(NetworkInterface? target, PacketBuffer packet, bool checksumBlank)
     {
         if (checksumBlank)
         {
@@ -57,6 +57,7 @@ internal sealed class Wire
 
         if (target is null)
         {
+            packet.Free();
             return;
         }
 
@@ -66,13 +67,12 @@ internal sealed class Wire
         }
 
         int slot = (_head + _count) % Slots;
-        frame.CopyTo(_frames[slot]);
-        _lengths[slot] = frame.Length;
+        _frames[slot] = packet;
         _targets[slot] = target;
         _count++;
         if (checksumBlank && CompleteBlankChecksums)
         {
-            ChecksumOffload.Complete(_frames[slot].AsSpan(0, frame.Length));
+            ChecksumOffload.Complete(packet);
         }
     }
 
@@ -86,7 +86,9 @@ internal sealed class Wire
             _head = (_head + 1) % Slots;
             _count--;
             delivered++;
-            _targets[slot]!.Input(_frames[slot].AsSpan(0, _lengths[slot]));
+            PacketBuffer packet = _frames[slot]!;
+            _frames[slot] = null;
+            _targets[slot]!.Input(packet);
         }
 
         return delivered;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using XvifSim.Guest.Net;
+using XvifSim.Tests.Guest.Net;
 using XvifSim.Host.Captures;
 
 namespace XvifSim.Tests.Host.Captures;
@@ -88,7 +89,7 @@ public class CaptureFolderTests
         ulong now = 1;
         using (var session = new CaptureSession(_dir, () => now))
         {
-            var a = new NetworkInterface("xennet0", new MacAddress(0x0016_3E00_0001), new NullDriver()) { IsUp = true, IsRunning = true };
+            var a = new NetworkInterface("xennet0", new MacAddress(0x0016_3E00_0001), new NullDriver(), TestPackets.Pool(64, 64)) { IsUp = true, IsRunning = true };
             session.Attach("guest1", a, "xennet0 of guest1");
             byte[] frame = new byte[60];
             a.Send(frame);
@@ -124,7 +125,7 @@ public class CaptureFolderTests
             Assert.Ignore("chattr +i is not available here, so no folder is unwritable for root");
         }
 
-        var a = new NetworkInterface("xennet0", new MacAddress(0x0016_3E00_0001), new NullDriver()) { IsUp = true, IsRunning = true };
+        var a = new NetworkInterface("xennet0", new MacAddress(0x0016_3E00_0001), new NullDriver(), TestPackets.Pool(64, 64)) { IsUp = true, IsRunning = true };
         Assert.DoesNotThrow(() => session.Attach("guest1", a, "xennet0 of guest1"));
         Assert.That((session.Failure as CaptureFileException)?.Path, Is.EqualTo(Path.Combine(folder, "guest1.xennet0.pcap")));
         Chattr("-i", folder);
@@ -151,6 +152,10 @@ public class CaptureFolderTests
 
     private sealed class NullDriver : INetDriver
     {
-        public bool Output(ReadOnlySpan<byte> frame, bool checksumBlank) => true;
+        public bool Output(PacketBuffer packet, bool checksumBlank)
+        {
+            packet.Free();
+            return true;
+        }
     }
 }

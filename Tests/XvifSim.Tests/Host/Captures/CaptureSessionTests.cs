@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using XvifSim.Guest.Net;
+using XvifSim.Tests.Guest.Net;
 using XvifSim.Host.Captures;
 
 namespace XvifSim.Tests.Host.Captures;
@@ -30,8 +31,8 @@ public class CaptureSessionTests
     {
         ulong now = 1_000_000_001;
         using var session = new CaptureSession(_dir, () => now);
-        var a = new NetworkInterface("xennet0", new MacAddress(0x0016_3E00_0001), new NullDriver()) { IsUp = true, IsRunning = true };
-        var b = new NetworkInterface("xvif1i0", new MacAddress(0x0016_3F00_0001), new NullDriver()) { IsUp = true, IsRunning = true };
+        var a = new NetworkInterface("xennet0", new MacAddress(0x0016_3E00_0001), new NullDriver(), TestPackets.Pool(64, 64)) { IsUp = true, IsRunning = true };
+        var b = new NetworkInterface("xvif1i0", new MacAddress(0x0016_3F00_0001), new NullDriver(), TestPackets.Pool(64, 64)) { IsUp = true, IsRunning = true };
         session.Attach("guest1", a, "xennet0 of guest1");
         session.Attach("dom0", b, "xvif1i0 in dom0");
         a.Send(Frame(0xAA, 60));
@@ -70,13 +71,13 @@ public class CaptureSessionTests
         ulong now = 1_000_000_001;
         using (var session = new CaptureSession(_dir, () => now))
         {
-            var first = new NetworkInterface("xennet0", new MacAddress(0x0016_3E00_0001), new NullDriver()) { IsUp = true, IsRunning = true };
+            var first = new NetworkInterface("xennet0", new MacAddress(0x0016_3E00_0001), new NullDriver(), TestPackets.Pool(64, 64)) { IsUp = true, IsRunning = true };
             session.Attach("guest1", first, "xennet0 of guest1");
             first.Send(Frame(0xAA, 60));
             now += 1000;
 
             // network-detach and -attach: a new interface object, the same name.
-            var second = new NetworkInterface("xennet0", new MacAddress(0x0016_3E00_0001), new NullDriver()) { IsUp = true, IsRunning = true };
+            var second = new NetworkInterface("xennet0", new MacAddress(0x0016_3E00_0001), new NullDriver(), TestPackets.Pool(64, 64)) { IsUp = true, IsRunning = true };
             session.Attach("guest1", second, "xennet0 of guest1");
             second.Send(Frame(0xBB, 70));
             Assert.That(session.Files, Has.Count.EqualTo(1));
@@ -114,6 +115,10 @@ public class CaptureSessionTests
 
     private sealed class NullDriver : INetDriver
     {
-        public bool Output(ReadOnlySpan<byte> frame, bool checksumBlank) => true;
+        public bool Output(PacketBuffer packet, bool checksumBlank)
+        {
+            packet.Free();
+            return true;
+        }
     }
 }

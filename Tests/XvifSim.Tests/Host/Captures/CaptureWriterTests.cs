@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using XvifSim.Guest.Net;
+using XvifSim.Tests.Guest.Net;
 using XvifSim.Host.Captures;
 using XvifSim.Tests.Host.Scenarios;
 
@@ -22,7 +23,7 @@ public class CaptureWriterTests
     public void RemoveDirectory() => Directory.Delete(_dir, recursive: true);
 
     private static NetworkInterface Interface(string name) =>
-        new(name, new MacAddress(0x0016_3E00_0001), new NullDriver()) { IsUp = true, IsRunning = true };
+        new(name, new MacAddress(0x0016_3E00_0001), new NullDriver(), TestPackets.Pool(64, 64)) { IsUp = true, IsRunning = true };
 
     private static byte[] Frame(int length)
     {
@@ -195,7 +196,11 @@ public class CaptureWriterTests
 
     private sealed class NullDriver : INetDriver
     {
-        public bool Output(ReadOnlySpan<byte> frame, bool checksumBlank) => true;
+        public bool Output(PacketBuffer packet, bool checksumBlank)
+        {
+            packet.Free();
+            return true;
+        }
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ public class SoakLedgerTests
     {
         var wire = new Wire();
         var clock = new TestClock();
-        var bridge = new Bridge("bridge0", new MacAddress(0xF20B_A400_0001), clock.Read);
+        var bridge = new Bridge("bridge0", new MacAddress(0xF20B_A400_0001), clock.Read, wire.Pool);
         bridge.Local.IsUp = true;
         var ledger = new SoakLedger();
         MacAddress[] macs = [MacA, MacB, MacC];

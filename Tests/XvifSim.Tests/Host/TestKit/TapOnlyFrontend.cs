@@ -18,7 +18,7 @@ internal sealed class TapOnlyFrontend(GuestKernel kernel) : IXenbusDriver, INetD
 
     public Task<bool> AttachAsync(XenbusDevice device)
     {
-        var iface = new NetworkInterface("ufe0", new MacAddress(0x0016_3E00_0A01), this) { IsUp = true, IsRunning = true };
+        var iface = new NetworkInterface("ufe0", new MacAddress(0x0016_3E00_0A01), this, kernel.Packets) { IsUp = true, IsRunning = true };
         kernel.Interfaces.Attach(iface);
         Attached.Add(device.NodeName);
         return Task.FromResult(true);
@@ -36,5 +36,9 @@ internal sealed class TapOnlyFrontend(GuestKernel kernel) : IXenbusDriver, INetD
         return Task.CompletedTask;
     }
 
-    public bool Output(ReadOnlySpan<byte> frame, bool checksumBlank) => true;
+    public bool Output(PacketBuffer packet, bool checksumBlank)
+    {
+        packet.Free();
+        return true;
+    }
 }
