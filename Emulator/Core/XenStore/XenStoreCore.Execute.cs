@@ -59,34 +59,11 @@ public sealed partial class XenStoreCore
         else
         {
             XsTransaction? tx = mode == XsTxMode.Use && request.TxId != 0 ? conn.Transactions[request.TxId] : null;
-            _op.Begin(conn, tx, delivery);
-            try
+            reply = RunOp(conn, tx, delivery, ref handler, out firstEvent);
+            if (reply.Error == Errno.Ok && reply.Payload.Length > XsLimits.PayloadMax)
             {
-                reply = handler.Run(_op);
-                if (reply.Error == Errno.Ok)
-                {
-                    Apply(_op);
-                    firstEvent = _op.FirstEvent;
-                    if (reply.Payload.Length > XsLimits.PayloadMax)
-                    {
-                        // core.c send_reply: a reply too long for the protocol.
-                        reply = XsReply.Fail(Errno.E2BIG);
-                    }
-                }
-                else
-                {
-                    _op.Rollback();
-                }
-            }
-            catch
-            {
-                // A broken invariant: leave the store as it was before the request.
-                _op.Rollback();
-                throw;
-            }
-            finally
-            {
-                _op.End();
+                // core.c send_reply: a reply too long for the protocol.
+                reply = XsReply.Fail(Errno.E2BIG);
             }
         }
 
@@ -106,28 +83,8 @@ public sealed partial class XenStoreCore
         Errno result;
         lock (_lock)
         {
-            _op.Begin(_host, null, delivery);
-            try
-            {
-                result = handler(_op).Error;
-                if (result == Errno.Ok)
-                {
-                    Apply(_op);
-                }
-                else
-                {
-                    _op.Rollback();
-                }
-            }
-            catch
-            {
-                _op.Rollback();
-                throw;
-            }
-            finally
-            {
-                _op.End();
-            }
+            var wrapped = new XsFuncHandler(handler);
+            result = RunOp(_host, null, delivery, ref wrapped, out _).Error;
         }
 
         delivery.Flush();
@@ -171,5 +128,42 @@ public sealed partial class XenStoreCore
         }
 
         delivery.Touch(request.Conn);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="handler"/> as one op on the store: its changes
+    /// are applied if it succeeds (with the watch event WATCH queues first),
+    /// rolled back if it fails, and rolled back if it throws, a broken
+    /// invariant, so the store is left as it was before the request.
+    /// </summary>
+    private XsReply RunOp<THandler>(XsConnection conn, XsTransaction? tx, XsDelivery delivery, scoped ref THandler handler, out byte[]? firstEvent)
+        where THandler : IXsHandler, allows ref struct
+    {
+        _op.Begin(conn, tx, delivery);
+        try
+        {
+            XsReply reply = handler.Run(_op);
+            if (reply.Error == Errno.Ok)
+            {
+                Apply(_op);
+                firstEvent = _op.FirstEvent;
+            }
+            else
+            {
+                _op.Rollback();
+                firstEvent = null;
+            }
+
+            return reply;
+        }
+        catch
+        {
+            _op.Rollback();
+            throw;
+        }
+        finally
+        {
+            _op.End();
+        }
     }
 }
